@@ -1,0 +1,92 @@
+"""create_app(): routers, static files, sessions, error handlers and security headers."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
+
+from app.accounts.views import router as accounts_router
+from app.admin.views import router as admin_router
+from app.core.config import PROJECT_ROOT, Settings, get_settings
+from app.core.csrf import verify_csrf
+from app.core.errors import install_error_handlers
+from app.core.templating import render
+from app.db.session import SessionDep, make_engine, make_sessionmaker
+
+SESSION_COOKIE = "ceyice_session"
+SESSION_MAX_AGE = 14 * 24 * 3600
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web application for these settings."""
+    settings = settings or get_settings()
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="测一测",
+        lifespan=lifespan,
+        dependencies=[Depends(verify_csrf)],
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.middleware("http")(_security_headers)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(PROJECT_ROOT / "static")), name="static")
+
+    app.include_router(_public_router())
+    app.include_router(accounts_router)
+    app.include_router(admin_router)
+    return app
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.url.path.startswith(("/admin", "/c/", "/api/")):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _public_router() -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/", name="home")
+    def home(request: Request) -> Response:
+        return render(request, "home.html")
+
+    @router.get("/healthz", name="healthz")
+    def healthz(session: SessionDep) -> Response:
+        session.execute(text("SELECT 1"))
+        return JSONResponse({"status": "ok", "database": session.get_bind().dialect.name})
+
+    return router
+
