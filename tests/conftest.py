@@ -16,6 +16,7 @@ from app.core.config import Environment, Settings
 from app.db import migrate
 from app.db.session import get_session, make_engine
 from app.main import create_app
+from tests.support.browser import LiveServer, Shots, run_live_server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -92,3 +93,51 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app served on a free port from its own SQLite database (for browser tests)."""
+    with run_live_server(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """Debian's headless Chromium under Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.browser import CHROMIUM_ARGS, require_chromium
+
+    path = require_chromium()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium: object) -> Iterator[object]:
+    """A fresh phone-sized page (390×844, touch, zh-CN)."""
+    from tests.support.browser import PHONE
+
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,  # type: ignore[attr-defined]
+                                   locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(chromium: object) -> Iterator[object]:
+    """A fresh desktop-sized page (1280×900, zh-CN)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Shots:
+    """Numbered screenshots for this test under artifacts/screenshots/."""
+    return Shots(request.node.name)

@@ -2,9 +2,9 @@
 
 from itertools import count
 
-import questions as qlib
 from sqlalchemy.orm import Session
 
+import questions as qlib
 from app.accounts import service as accounts_service
 from app.accounts.models import AdminUser, Person, Role, Unit
 from app.banks import service as banks_service
