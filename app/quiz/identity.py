@@ -51,10 +51,8 @@ def unit_in_campaign(session: Session, campaign: Campaign, unit: Unit) -> bool:
 def find_campaign_unit(session: Session, campaign: Campaign, *, unit_id: int | None = None,
                        code: str | None = None) -> Unit | None:
     """A unit of the campaign by id or public code, if it takes part."""
-    unit: Unit | None = None
-    if unit_id is not None:
-        unit = session.get(Unit, unit_id)
-    elif code:
+    unit = session.get(Unit, unit_id) if unit_id else None
+    if unit is None and code:
         unit = accounts_service.find_unit_by_code(session, code.strip())
     return unit if unit is not None and unit_in_campaign(session, campaign, unit) else None
 
