@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 from questions.bank import Answer, Question
@@ -15,6 +16,7 @@ from questions.sentences import Sent, clause_bounds, strip_marker
 from questions.structure import PREFACE
 
 BLANK = "（ ）"
+_NOTE_MARK = re.compile(r"［\d{1,3}］|\[\d{1,3}\]")
 Fact = NumberFact | TermFact | ListFact | NoteFact
 
 
@@ -78,11 +80,18 @@ def _explain(sent: Sent, extra: str = "") -> str:
     return f"【原文】{sent.text}" + (f"\n【说明】{extra}" if extra else "")
 
 
-def _excerpt(sent: Sent, start: int, end: int, replacement: str) -> tuple[str, str]:
-    """(excerpt with the slot replaced, excerpt as written) for the clause around the slot."""
+def _excerpt(sent: Sent, start: int, end: int, replacement: str, *, whole: bool = False) -> tuple[str, str]:
+    """(excerpt with the slot replaced, excerpt as written) for the clause around the slot.
+
+    A statement to judge (whole=True) runs to the end of the sentence when that stays short, so it
+    reads as a complete claim rather than a fragment.
+    """
     left, right = clause_bounds(sent.text, start, end)
     text = sent.text
-    return text[left:start] + replacement + text[end:right], text[left:right]
+    if whole and len(text) - left <= 60:
+        right = len(text.rstrip("。！？；"))
+    before, after = _NOTE_MARK.sub("", text[left:start]), _NOTE_MARK.sub("", text[end:right])
+    return before + replacement + after, text[left:right]
 
 
 def _tf(
@@ -95,12 +104,12 @@ def _tf(
     note: str = "",
 ) -> Draft | None:
     start, end = span
-    true_statement, _ = _excerpt(sent, start, end, sent.text[start:end])
+    true_statement, _ = _excerpt(sent, start, end, sent.text[start:end], whole=True)
     if wrong is None:
         stem = f"{lead(ctx, sent)}{true_statement}。"
         question = _question(Kind.TRUE_FALSE, stem, (), True, sent, _explain(sent), 1, tags)
         return Draft(question, sent, span)
-    false_statement, _ = _excerpt(sent, start, end, wrong)
+    false_statement, _ = _excerpt(sent, start, end, wrong, whole=True)
     if false_statement in ctx.text:
         return None
     stem = f"{lead(ctx, sent)}{false_statement}。"
@@ -160,6 +169,9 @@ def build_term(ctx: Context, fact: TermFact, kind: Kind, rng: random.Random, *, 
     """Term cloze (single choice), term fill-in, or a statement with the term kept or swapped."""
     sent, span, term = fact.sent, (fact.start, fact.end), fact.term
     tags = ("slogan",) if fact.numbered else ("term",)
+    _, written = _excerpt(sent, fact.start, fact.end, term)
+    if (written.count(term) > 1 and kind is not Kind.TRUE_FALSE) or len(written) > 70:
+        return None  # the stem would show the answer elsewhere, or be too long to read on a phone
     if kind is Kind.FILL_BLANK:
         stem_part, _ = _excerpt(sent, fact.start, fact.end, BLANK)
         question = _question(
@@ -234,6 +246,8 @@ def build_note(ctx: Context, fact: NoteFact, kind: Kind, rng: random.Random, *, 
     start = sent.text.find(fact.definition)
     span = (start, start + len(fact.definition))
     if kind is Kind.FILL_BLANK:
+        if len(fact.definition) > 60:
+            return None
         stem = f"{ctx.title_ref}的名词注释中，（ ）是指：{fact.definition}。"
         question = _question(Kind.FILL_BLANK, stem, (), (term,), sent, _explain(sent), 2, ("definition",))
         return Draft(question, sent, span)

@@ -78,13 +78,8 @@ def number_options(fact: NumberFact, rng: random.Random, *, forbidden: set[str])
         texts = [fact.with_number(_format(fact, v)) for v in values]
         if any(t in forbidden for t, k in zip(texts, ks, strict=True) if k) or len(set(texts)) < 4:
             continue
-        digits = len(str(int(fact.value)))
-        same_width = all(len(str(int(v))) == digits for v in values)
-        windows.append((0 if same_width else 1, texts))
-    if not windows:
-        return None
-    best = min(w[0] for w in windows)
-    return rng.choice([texts for rank, texts in windows if rank == best])
+        windows.append(texts)
+    return rng.choice(windows) if windows else None
 
 
 def term_candidates(term: str, pool: Iterable[str]) -> list[tuple[int, str]]:
@@ -103,7 +98,7 @@ def term_candidates(term: str, pool: Iterable[str]) -> list[tuple[int, str]]:
     for other in pool:
         if (other[0] in "一二两三四五六七八九十百千万0123456789") != numbered:
             continue
-        if abs(len(other) - len(term)) > (1 if len(term) <= 4 else 2):
+        if abs(len(other) - len(term)) > (0 if len(term) <= 4 else 2):
             continue
         shared = other[0] == term[0] or other[-1] == term[-1]
         ranked.setdefault(other, 2 if shared else 3)

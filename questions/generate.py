@@ -80,7 +80,8 @@ def _title(document: Document, text: str) -> str:
     if title.endswith("政府工作报告") and title == "政府工作报告":
         prefix = (year.group(1) + "年" if year else "") + (place.group(1) if place else "")
         return prefix + title
-    if not title and "政府工作" in text:
+    # Only a report delivered to a congress (各位代表) may be called a 政府工作报告 when untitled.
+    if not title and "政府工作" in text and "各位代表" in text:
         years = [
             int(y) for s in document.sections if s.level == 1 for y in re.findall(r"(\d{4})年", s.heading)
         ]
@@ -246,12 +247,15 @@ def _balance_true_false(drafts: list[Draft], rng: random.Random, stats: Generati
     tf = [d for d in drafts if d.question.kind is Kind.TRUE_FALSE]
     trues = [d for d in tf if d.question.answer is True]
     falses = [d for d in tf if d.question.answer is False]
-    surplus, other = (trues, falses) if len(trues) > len(falses) else (falses, trues)
-    # Keep the majority at most one more than the minority, so the share stays near 50%.
-    extra = max(0, len(surplus) - len(other) - 1)
-    dropped = set(id(d) for d in rng.sample(surplus, extra))
-    if extra:
-        stats.drops[DROP_BALANCE] = stats.drops.get(DROP_BALANCE, 0) + extra
+    dropped: set[int] = set()
+    # Drop from the majority until the share of “正确” lies within 40–60%.
+    while trues and falses and not 0.4 <= len(trues) / (len(trues) + len(falses)) <= 0.6:
+        majority = trues if len(trues) > len(falses) else falses
+        dropped.add(id(majority.pop(rng.randrange(len(majority)))))
+    if len(tf) == 1 or (tf and (not trues or not falses)):
+        dropped.update(id(d) for d in tf)
+    if dropped:
+        stats.drops[DROP_BALANCE] = stats.drops.get(DROP_BALANCE, 0) + len(dropped)
     return [d for d in drafts if id(d) not in dropped]
 
 

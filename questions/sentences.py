@@ -92,7 +92,8 @@ def clause_bounds(text: str, start: int, end: int, *, min_chars: int = 10) -> tu
     left = max((text.rfind(ch, 0, start) for ch in _CLAUSE_STOP), default=-1) + 1
     right_positions = [p for p in (text.find(ch, end) for ch in _CLAUSE_STOP) if p != -1]
     right = min(right_positions) if right_positions else len(text)
-    while left > 0 and (start - left) + (right - end) < min_chars:
+    # The blank needs a subject before it: "增长（ ）" alone does not say what grew.
+    while left > 0 and ((start - left) + (right - end) < min_chars or start - left < 6):
         previous = max((text.rfind(ch, 0, left - 1) for ch in _CLAUSE_STOP), default=-1) + 1
         if text[left - 1] in "。！？；" or previous == left:
             break

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from questions.text import CJK, split_sentences
+from questions.text import CJK, has_placeholder, split_sentences
 
 PREFACE = "前言"
 
@@ -64,6 +64,7 @@ def _plain_heading(line: str) -> bool:
         and _HAS_CJK.search(line) is not None
         and not _PLAIN_FORBIDDEN.search(line)
         and not line.startswith(("—", "-"))
+        and not has_placeholder(line)
     )
 
 

@@ -37,10 +37,15 @@ def statement_of(stem: str) -> str:
     return _LEAD_IN.sub("", stem, count=1).rstrip("。！？；")
 
 
+_NOTE_MARK = re.compile(r"［\d{1,3}］|\[\d{1,3}\]")
+
+
 def _contains(haystack: str, needle: str) -> bool:
     if not needle:
         return False
-    return needle in haystack or normalise_fill(needle) in normalise_fill(haystack)
+    # Stems leave out glossary note marks (［4］), so the evidence is compared without them too.
+    bare = _NOTE_MARK.sub("", haystack)
+    return needle in haystack or needle in bare or normalise_fill(needle) in normalise_fill(bare)
 
 
 def _shape_problems(q: Question) -> list[str]:

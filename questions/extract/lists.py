@@ -12,7 +12,12 @@ from questions.text import has_placeholder
 
 _CLAUSE = re.compile(r"[^，；：。！？（）()]+")
 _MAX_ITEM = 10
-_BAD_ITEM = re.compile(r"[“”\s]|^[的和及与等]|[的和及与]$")
+# A first item that starts with a verb (做好洪涝干旱) has taken the clause's predicate with it.
+_LEADING_VERB = re.compile(
+    r"^(?:做好|加强|推进|推动|实施|支持|开展|建设|发展|提升|提高|促进|深化|完善|加快|强化|优化|落实|坚持|扩大|办好|抓好|"
+    r"保障|培育|打造|加大|聚焦|围绕|包括|涵盖|覆盖)"
+)
+_BAD_ITEM = re.compile(r"[“”\s]|^[的和及与等不没要把对将被使让搞打]|[的和及与]$")
 
 
 @dataclass(frozen=True)
@@ -54,17 +59,17 @@ def _list_in_clause(sent: Sent, offset: int, clause: str) -> ListFact | None:
     first_end = offset + len(parts[0])
     first_cuts = [c for c in cuts if first_end - _MAX_ITEM <= c <= first_end - 2 and c >= offset]
     first_start = _closest_cut(first_cuts, first_end - round(size))
+    if first_start is not None:
+        verb = _LEADING_VERB.match(sent.text[first_start:first_end])
+        if verb and first_end - first_start - verb.end() >= 2:
+            first_start += verb.end()
     last_start = first_end + 1 + sum(len(p) + 1 for p in middle)
-    tail = parts[-1]
-    stop = tail.find("等")
-    if 2 <= stop <= _MAX_ITEM:
-        last_end: int | None = last_start + stop
-    elif len(tail) <= _MAX_ITEM:
-        last_end = last_start + len(tail)
-    else:
-        last_cuts = [c for c in cuts if last_start + 2 <= c <= last_start + _MAX_ITEM]
-        last_end = _closest_cut(last_cuts, last_start + round(size))
-    if first_start is None or last_end is None or last_end not in cuts:
+    # Only a list closed by 等 is surely one family of like items; open clauses are often verb phrases.
+    stop = parts[-1].find("等")
+    if not 2 <= stop <= _MAX_ITEM:
+        return None
+    last_end = last_start + stop
+    if first_start is None or last_end not in cuts or re.search(r"[0-9A-Za-z]$", sent.text[:first_start]):
         return None
     spans = [(first_start, first_end)]
     position = first_end + 1

@@ -30,6 +30,11 @@ _BAD_AFTER = re.compile(r"^(?:[A-Za-z0-9+\-~～—至到]|%?[-~～—至到]\d|�
 
 LOWER_BOUND = {"超过", "超", "逾", "不少于", "不低于", "以上", "多", "余"}
 UPPER_BOUND = {"以内", "以下"}
+# Verbs just before a number that make it a bound: "突破20万亿元" also makes "突破19万亿元" true.
+_LOWER_VERB = re.compile(r"(?:突破|超过|超|逾|高于|多于|大于|不少于|不低于|至少|达到?)$")
+_UPPER_VERB = re.compile(r"(?:控制在|低于|少于|不超过|不高于|降至|降到|压减到|压缩到)$")
+# The second number of a range (100万元至300万元, 5%-5.5%) is not a fact on its own.
+_RANGE_END = re.compile(r"\d[^\d，。；、]{0,4}(?:至|到|-|～|~|—)$")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class NumberFact:
     unit: str
     post: str
     chinese: bool
+    verb_bound: int = 0
 
     @property
     def slot(self) -> str:
@@ -61,6 +67,8 @@ class NumberFact:
     def bound(self) -> int:
         """+1 if the slot is a lower bound (超过、以上), -1 if an upper bound (以内), else 0."""
         qualifiers = {self.pre, self.mid, self.post} - {""}
+        if self.verb_bound:
+            return self.verb_bound
         if qualifiers & LOWER_BOUND:
             return 1
         if qualifiers & UPPER_BOUND:
@@ -70,6 +78,14 @@ class NumberFact:
 
 def _year_like(num: str, unit: str, after: str) -> bool:
     return unit == "年" and (len(num) == 4 or after.startswith(("底", "末", "初", "起", "前", "后")))
+
+
+def _verb_bound(before: str) -> int:
+    if _LOWER_VERB.search(before):
+        return 1
+    if _UPPER_VERB.search(before):
+        return -1
+    return 0
 
 
 def find_numbers(sent: Sent) -> list[NumberFact]:
@@ -82,6 +98,8 @@ def find_numbers(sent: Sent) -> list[NumberFact]:
         if _BAD_BEFORE.search(before) or _BAD_AFTER.match(after) or _year_like(num, unit, after):
             continue
         if unit == "年" and not before.endswith(("连续", "延长", "达", "用", "近", "超过")):
+            continue
+        if _RANGE_END.search(before):
             continue
         facts.append(
             NumberFact(
@@ -96,6 +114,7 @@ def find_numbers(sent: Sent) -> list[NumberFact]:
                 unit,
                 match["post"] or "",
                 False,
+                _verb_bound(before),
             )
         )
     for match in _CHINESE.finditer(text):
@@ -125,6 +144,7 @@ def find_numbers(sent: Sent) -> list[NumberFact]:
                 match["unit"],
                 "",
                 True,
+                _verb_bound(before),
             )
         )
     facts.sort(key=lambda f: f.start)

@@ -73,7 +73,7 @@ def _zip(files: dict[str, bytes]) -> bytes:
          "a.docx", "解压后过大"),
         (_pdf_without_text(), "scan.pdf", "扫描件"),
         (b"%PDF-1.4 garbage", "a.pdf", "PDF"),
-        ("   \n\n".encode(), "a.txt", "没有可用的文字"),
+        (b"   \n\n", "a.txt", "没有可用的文字"),
     ],
 )
 def test_bad_files_get_a_chinese_message(data: bytes, name: str, fragment: str) -> None:
