@@ -11,7 +11,7 @@ from questions.sentences import Sent
 from questions.text import has_placeholder
 
 _CLAUSE = re.compile(r"[^，；：。！？（）()]+")
-_MAX_ITEM = 10
+_MAX_ITEM = 8
 # A first item that starts with a verb (做好洪涝干旱) has taken the clause's predicate with it.
 _LEADING_VERB = re.compile(
     r"^(?:做好|加强|推进|推动|实施|支持|开展|建设|发展|提升|提高|促进|深化|完善|加快|强化|优化|落实|坚持|扩大|办好|抓好|"
@@ -78,7 +78,9 @@ def _list_in_clause(sent: Sent, offset: int, clause: str) -> ListFact | None:
         position += len(part) + 1
     spans.append((last_start, last_end))
     items = [sent.text[a:b] for a, b in spans]
-    if any(_BAD_ITEM.search(i) or has_placeholder(i) for i in items) or len(set(items)) != len(items):
+    if any(_BAD_ITEM.search(i) or _LEADING_VERB.match(i) or has_placeholder(i) for i in items):
+        return None
+    if len(set(items)) != len(items):
         return None
     if max(len(i) for i in items) > 2 * min(len(i) for i in items) + 2:
         return None  # items of very different length are rarely one family

@@ -21,9 +21,10 @@ _ARABIC = re.compile(
     rf"(?P<unit>{_UNITS})"
     r"(?P<post>左右|以上|以内|以下|上下)?"
 )
-# Chinese counts that quiz writers blank (三重压力, 连续十四年, 两次全面降准); 一 is too often an article.
+# Chinese counts that quiz writers blank (三重压力, 连续十四年); 一 is too often an article, and 次 too
+# often part of a term (三次产业).
 _CHINESE = re.compile(
-    r"(?P<pre>连续)?(?P<num>[二两三四五六七八九十]{1,3})(?P<unit>个|项|张|大|重|次|批|条|类|方面|年)"
+    r"(?P<pre>连续)?(?P<num>[二两三四五六七八九十]{1,3})(?P<unit>个|项|张|大|重|批|条|类|方面|年)"
 )
 _BAD_BEFORE = re.compile(r"[A-Za-z0-9.+\-~～—第]$|[A-Za-z]\d*$")
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z0-9+\-~～—至到]|%?[-~～—至到]\d|月|日|号|年代|年度|年来|年间|级)")
