@@ -61,8 +61,20 @@ def number_options(fact: NumberFact, rng: random.Random, *, forbidden: set[str])
     """
     if fact.value <= 0:
         return None
+    decimals = len(fact.num.split(".")[1]) if "." in fact.num else 0
     step = _step(fact.value)
+    # Small bounded values leave no room for whole steps on one side; then step on the next digit.
+    steps = [step] + [s for s in (step / 2, step / 10) if s >= 10**-decimals and not fact.chinese]
     allowed = range(0, 4) if fact.bound > 0 else range(-3, 1) if fact.bound < 0 else range(-3, 4)
+    windows: list[list[str]] = []
+    for current in steps:
+        windows = _windows(fact, current, allowed, forbidden)
+        if windows:
+            break
+    return rng.choice(windows) if windows else None
+
+
+def _windows(fact: NumberFact, step: float, allowed: range, forbidden: set[str]) -> list[list[str]]:
     windows = []
     for low in range(-3, 1):
         ks = list(range(low, low + 4))
@@ -79,7 +91,7 @@ def number_options(fact: NumberFact, rng: random.Random, *, forbidden: set[str])
         if any(t in forbidden for t, k in zip(texts, ks, strict=True) if k) or len(set(texts)) < 4:
             continue
         windows.append(texts)
-    return rng.choice(windows) if windows else None
+    return windows
 
 
 def term_candidates(term: str, pool: Iterable[str]) -> list[tuple[int, str]]:

@@ -9,17 +9,61 @@ from questions import Bank, BankFormatError, GeneratorInfo, Kind, Question, Sour
 
 def _bank() -> Bank:
     questions = [
-        Question("q-1", Kind.SINGLE_CHOICE, "报告指出，城镇新增就业（ ）。", ("1044万人", "1244万人"), 1,
-                 "城镇新增就业1244万人。", "一、回顾", "【原文】…", 2, ("number",)),
-        Question("q-2", Kind.MULTIPLE_CHOICE, "报告指出，加强（ ）等运输保障。", ("铁路", "公路", "水利"),
-                 (1, 0), "加强铁路、公路等运输保障。", "一、回顾", "", 2, ("list",)),
-        Question("q-3", Kind.TRUE_FALSE, "报告指出，城镇新增就业1244万人。", (), True,
-                 "城镇新增就业1244万人。", "一、回顾", "", 1, ()),
-        Question("q-4", Kind.FILL_BLANK, "报告指出，做好“（ ）”工作。", (), ("六稳",),
-                 "做好“六稳”工作。", "一、回顾", "", 2, ("slogan",)),
+        Question(
+            "q-1",
+            Kind.SINGLE_CHOICE,
+            "报告指出，城镇新增就业（ ）。",
+            ("1044万人", "1244万人"),
+            1,
+            "城镇新增就业1244万人。",
+            "一、回顾",
+            "【原文】…",
+            2,
+            ("number",),
+        ),
+        Question(
+            "q-2",
+            Kind.MULTIPLE_CHOICE,
+            "报告指出，加强（ ）等运输保障。",
+            ("铁路", "公路", "水利"),
+            (1, 0),
+            "加强铁路、公路等运输保障。",
+            "一、回顾",
+            "",
+            2,
+            ("list",),
+        ),
+        Question(
+            "q-3",
+            Kind.TRUE_FALSE,
+            "报告指出，城镇新增就业1244万人。",
+            (),
+            True,
+            "城镇新增就业1244万人。",
+            "一、回顾",
+            "",
+            1,
+            (),
+        ),
+        Question(
+            "q-4",
+            Kind.FILL_BLANK,
+            "报告指出，做好“（ ）”工作。",
+            (),
+            ("六稳",),
+            "做好“六稳”工作。",
+            "一、回顾",
+            "",
+            2,
+            ("slogan",),
+        ),
     ]
-    return Bank("2024年政府工作报告", Source("2024年政府工作报告", "ab" * 32, 1234),
-                GeneratorInfo("ceyice", "0.1.0", 0), questions)
+    return Bank(
+        "2024年政府工作报告",
+        Source("2024年政府工作报告", "ab" * 32, 1234),
+        GeneratorInfo("ceyice", "0.1.0", 0),
+        questions,
+    )
 
 
 def test_dump_is_documented_shape_and_loads_back() -> None:
@@ -29,8 +73,18 @@ def test_dump_is_documented_shape_and_loads_back() -> None:
     assert list(data) == ["format", "title", "source", "generator", "questions"]
     assert data["format"] == "ceyice.bank/1"
     assert [q["answer"] for q in data["questions"]] == [1, [0, 1], True, ["六稳"]]
-    assert list(data["questions"][0]) == ["id", "kind", "stem", "options", "answer", "evidence", "section",
-                                          "explanation", "difficulty", "tags"]
+    assert list(data["questions"][0]) == [
+        "id",
+        "kind",
+        "stem",
+        "options",
+        "answer",
+        "evidence",
+        "section",
+        "explanation",
+        "difficulty",
+        "tags",
+    ]
     assert dump_bank(load_bank(text)) == text
 
 

@@ -54,8 +54,12 @@ def test_grade(kind: str, answer: object, response: object, partial: bool, expec
 @pytest.mark.parametrize("response", [None, object(), {"a": 1}, [None], b"\x00"])
 @pytest.mark.parametrize("kind", list(Kind))
 def test_malformed_response_scores_zero(kind: Kind, response: object) -> None:
-    answers = {Kind.SINGLE_CHOICE: 0, Kind.MULTIPLE_CHOICE: [0, 1], Kind.TRUE_FALSE: True,
-               Kind.FILL_BLANK: ["六稳"]}
+    answers = {
+        Kind.SINGLE_CHOICE: 0,
+        Kind.MULTIPLE_CHOICE: [0, 1],
+        Kind.TRUE_FALSE: True,
+        Kind.FILL_BLANK: ["六稳"],
+    }
     assert grade(kind, answers[kind], response) == 0.0
 
 

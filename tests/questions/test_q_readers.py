@@ -69,8 +69,11 @@ def _zip(files: dict[str, bytes]) -> bytes:
         (TEXT.encode(), "a.doc", ".docx"),
         (b"not a zip", "a.docx", "损坏"),
         (_zip({"hello.txt": b"hi"}), "a.docx", "不是有效"),
-        (_zip({"word/document.xml": b"0" * 2_000_000} | {f"p{i}": b"0" * 2_000_000 for i in range(60)}),
-         "a.docx", "解压后过大"),
+        (
+            _zip({"word/document.xml": b"0" * 2_000_000} | {f"p{i}": b"0" * 2_000_000 for i in range(60)}),
+            "a.docx",
+            "解压后过大",
+        ),
         (_pdf_without_text(), "scan.pdf", "扫描件"),
         (b"%PDF-1.4 garbage", "a.pdf", "PDF"),
         (b"   \n\n", "a.txt", "没有可用的文字"),

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN
 
-from questions import GenerationResult, Kind, dump_bank, generate, normalise_text, read_report, validate_question
+from questions import (
+    GenerationResult,
+    Kind,
+    dump_bank,
+    generate,
+    normalise_text,
+    read_report,
+    validate_question,
+)
 from questions.text import has_placeholder
 
 pytestmark = pytest.mark.shared
@@ -70,4 +78,6 @@ def test_bank_matches_golden_file(sample: Path) -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert golden.exists(), "no golden file yet: run UPDATE_GOLDEN=1 pytest tests/questions"
-    assert text == golden.read_text("utf-8"), "bank changed: review, then UPDATE_GOLDEN=1 pytest tests/questions"
+    assert text == golden.read_text("utf-8"), (
+        "bank changed: review, then UPDATE_GOLDEN=1 pytest tests/questions"
+    )

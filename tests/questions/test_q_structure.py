@@ -32,7 +32,10 @@ def test_provincial_layout() -> None:
         ("（二）聚焦加快构建现代化产业体系，深化实施“1269”行动计划", 2),
         ("注释", 1),
     ]
-    assert document.sections[4].path == ("二、2026年主要工作", "（二）聚焦加快构建现代化产业体系，深化实施“1269”行动计划")
+    assert document.sections[4].path == (
+        "二、2026年主要工作",
+        "（二）聚焦加快构建现代化产业体系，深化实施“1269”行动计划",
+    )
     assert document.sections[4].paragraphs == ["坚持智能化、绿色化方向。"]
     assert document.sections[5].paragraphs == ["［1］一降三减：全年火灾起数总体下降。"]
 
@@ -44,14 +47,20 @@ def test_untitled_report_starts_with_preface() -> None:
 
 
 def test_parenthesised_numbers_are_top_level_when_nothing_is_above_them() -> None:
-    document = parse_document("（一）加强组织领导\n正文一。\n1. 健全制度。\n正文二。\n（二）深化改革\n正文三。\n")
+    document = parse_document(
+        "（一）加强组织领导\n正文一。\n1. 健全制度。\n正文二。\n（二）深化改革\n正文三。\n"
+    )
     assert [(s.heading, s.level) for s in document.sections] == [
-        ("（一）加强组织领导", 1), ("1. 健全制度", 2), ("（二）深化改革", 1)
+        ("（一）加强组织领导", 1),
+        ("1. 健全制度", 2),
+        ("（二）深化改革", 1),
     ]
 
 
 def test_numbered_notes_with_colons_are_paragraphs() -> None:
-    text = "一、回顾\n正文。\n附件\n1.“两新”：大规模设备更新和消费品以旧换新。\n2.“两重”：国家重大战略实施。\n"
+    text = (
+        "一、回顾\n正文。\n附件\n1.“两新”：大规模设备更新和消费品以旧换新。\n2.“两重”：国家重大战略实施。\n"
+    )
     document = parse_document(text)
     assert [s.heading for s in document.sections] == ["一、回顾", "附件"]
     assert len(document.sections[1].paragraphs) == 2
