@@ -12,6 +12,7 @@ from app.core.config import Environment, get_settings
 from app.core.exceptions import AppError
 from app.db import migrate
 from app.db.session import make_engine, make_sessionmaker
+from questions.cli import bank as bank_commands
 
 
 @click.group()
@@ -111,12 +112,7 @@ def _safe_url(url: str) -> str:
     return url
 
 
-try:
-    from questions.cli import bank as _bank_group
-except ImportError:  # pragma: no cover - only while the generator is not installed
-    _bank_group = None
-if _bank_group is not None:
-    main.add_command(_bank_group, "bank")
+main.add_command(bank_commands, "bank")
 
 
 if __name__ == "__main__":
