@@ -43,7 +43,7 @@ def _step(value: float) -> float:
 def _format(fact: NumberFact, value: float) -> str:
     if fact.chinese:
         text = int_to_chinese(int(value))
-        return "两" if text == "二" and fact.num == "两" else text
+        return "两" if text == "二" else text  # before a measure word 2 is written 两 (两个、两重)
     decimals = len(fact.num.split(".")[1]) if "." in fact.num else 0
     return f"{value:.{decimals}f}"
 
@@ -124,7 +124,8 @@ def pick_terms(
     term: str, pool: Iterable[str], rng: random.Random, *, avoid: str, count: int = 3
 ) -> list[str]:
     """Up to `count` stand-ins for a term, none of which occurs in `avoid` (the evidence sentence)."""
-    ranked = [(rank, t) for rank, t in term_candidates(term, pool) if t not in avoid]
+    # Rank 3 (same length, nothing else in common) made options like 表情包/满堂红 in review: never used.
+    ranked = [(rank, t) for rank, t in term_candidates(term, pool) if t not in avoid and rank <= 2]
     chosen: list[str] = []
     for rank in sorted({r for r, _ in ranked}):
         tier = [t for r, t in ranked if r == rank]

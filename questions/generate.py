@@ -20,7 +20,13 @@ from questions.kinds import KIND_LABELS, Kind
 from questions.sentences import Sent, askable, iter_sentences
 from questions.structure import Document, parse_document
 from questions.text import normalise_text
-from questions.validate import DROP_BALANCE, DROP_LIMIT, evidence_problems, validate_question
+from questions.validate import (
+    DROP_BALANCE,
+    DROP_LIMIT,
+    DROP_NO_DISTRACTORS,
+    evidence_problems,
+    validate_question,
+)
 
 GENERATOR = "ceyice"
 VERSION = "0.1.0"
@@ -107,6 +113,14 @@ def _facts(sent: Sent) -> list[Fact]:
     return facts
 
 
+_NEGATIVE = re.compile(r"(?:反对|防止|纠治|整治|杜绝|遏制|不搞|避免|打击|摒弃|破除|治理)[^，。；]{0,4}“$")
+
+
+def _negative(fact: TermFact) -> bool:
+    """A term the report rejects (反对“台独”, 不搞“一刀切”) is a jarring stand-in for a good one."""
+    return _NEGATIVE.search(fact.sent.text[: fact.start]) is not None
+
+
 def _kind_order(fact: Fact, counts: Counter[Kind], rng: random.Random) -> list[Kind]:
     if isinstance(fact, NoteFact):
         eligible = [Kind.SINGLE_CHOICE, Kind.FILL_BLANK]
@@ -159,7 +173,7 @@ def generate(
         per_sentence.append((sent, facts))
         ctx.number_slots.update(f.slot for f in find_numbers(sent))
         for fact in facts:
-            if isinstance(fact, TermFact) and fact.term not in ctx.terms:
+            if isinstance(fact, TermFact) and fact.term not in ctx.terms and not _negative(fact):
                 ctx.terms.append(fact.term)
             elif isinstance(fact, ListFact):
                 ctx.list_items.extend(fact.items)
@@ -208,6 +222,7 @@ def _draft_all(
         for fact in sorted(facts, key=lambda f: rng.random()):
             if made >= _PER_SENTENCE:
                 break
+            built = False
             for kind in _kind_order(fact, counts, rng):
                 truth = truths[True] < truths[False] or (truths[True] == truths[False] and rng.random() < 0.5)
                 draft = _build(ctx, fact, kind, rng, truth)
@@ -224,7 +239,10 @@ def _draft_all(
                 if kind is Kind.TRUE_FALSE:
                     truths[bool(draft.question.answer)] += 1
                 made += 1
+                built = True
                 break
+            if not built:
+                drops[DROP_NO_DISTRACTORS] += 1
         if index % 200 == 0:
             report(index, len(per_sentence), "生成并校验题目")
     stats.drops.update(drops)

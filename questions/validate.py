@@ -21,7 +21,7 @@ DROP_LIST_MEMBER = "干扰项属于真实列表"
 DROP_DUPLICATE = "近似重复"
 DROP_BALANCE = "判断题正误平衡"
 DROP_LIMIT = "超出题量上限"
-DROP_NO_DISTRACTORS = "干扰项不足"
+DROP_NO_DISTRACTORS = "无法成题（干扰项不足、题干过长或答案外露）"
 
 _LEAD_IN = re.compile(r"^.{0,100}?(?:指出|提出|强调|明确|要求|表示)[，：,:]")
 _BLANK = re.compile(r"[（(]\s*[）)]")
