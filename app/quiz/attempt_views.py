@@ -12,7 +12,7 @@ from app.core.exceptions import AppError
 from app.core.templating import render
 from app.core.timeutil import as_utc, format_local
 from app.db.session import SessionDep
-from app.quiz import scoring, service
+from app.quiz import results, scoring, service
 from app.quiz.dependencies import AttemptDep, FormDep
 from app.quiz.exceptions import AttemptFinished, QuestionNotFound
 from app.quiz.models import Attempt, AttemptStatus, Campaign
@@ -158,7 +158,7 @@ def result(request: Request, attempt: AttemptDep, session: SessionDep) -> Respon
     if attempt.status != AttemptStatus.SUBMITTED:
         return _redirect(request, "quiz:attempt", token=attempt.token)
     campaign = session.get_one(Campaign, attempt.campaign_id)
-    reveal = service.answers_visible(campaign)
+    reveal = results.answers_visible(campaign)
     person = session.get_one(Person, attempt.person_id)
     attempts = service.attempts_of(session, campaign=campaign, person_id=person.id)
     timed_out = attempt.deadline_at is not None and attempt.submitted_at is not None and (
@@ -168,7 +168,7 @@ def result(request: Request, attempt: AttemptDep, session: SessionDep) -> Respon
         "campaign": campaign,
         "person": person,
         "unit": session.get_one(Unit, attempt.unit_id),
-        "items": service.result_items(session, attempt, reveal=reveal),
+        "items": results.result_items(session, attempt, reveal=reveal),
         "reveal": reveal,
         "counted": next((a for a in attempts if a.counted), None),
         "attempt_count": len(attempts),

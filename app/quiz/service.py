@@ -6,7 +6,6 @@ the row with a conditional UPDATE so that double taps, retries and racing proces
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -27,16 +26,15 @@ from app.quiz.exceptions import (
     CampaignClosed,
     CampaignDraft,
     CampaignNotOpen,
-    InvalidResponse,
     QuestionNotFound,
 )
-from app.quiz.models import Answer, Attempt, AttemptSource, AttemptStatus, Campaign, CampaignStatus, ShowAnswers
+from app.quiz.models import Answer, Attempt, AttemptSource, AttemptStatus, Campaign, CampaignStatus
+from app.quiz.responses import clean_response
 
 # Answers that arrive this late after the deadline (slow network, the timer's own submit) still count.
 GRACE = timedelta(seconds=15)
 # Faster than this per question nobody has read the stems: the result is flagged for the organiser.
 MIN_SECONDS_PER_QUESTION = 3
-MAX_FILL_LENGTH = 200
 
 
 class Window(StrEnum):
@@ -173,45 +171,6 @@ def item_at(attempt: Attempt, position: int) -> dict[str, Any]:
         raise QuestionNotFound()
     item: dict[str, Any] = attempt.snapshot[position]
     return item
-
-
-def clean_response(item: Mapping[str, Any], raw: object) -> object:
-    """A response in the kind's stored shape (shown indexes), from form strings or JSON; None if empty."""
-    kind = item["kind"]
-    values: list[object] = list(raw) if isinstance(raw, list | tuple) else ([] if raw is None else [raw])
-    values = [v for v in values if v != ""]
-    if not values:
-        return None
-    if kind == "fill_blank":
-        text = str(values[0]).strip()
-        if len(text) > MAX_FILL_LENGTH:
-            raise InvalidResponse("填写的内容太长了。")
-        return text or None
-    if kind == "true_false":
-        value = values[0]
-        if isinstance(value, bool):
-            return value
-        if value in ("true", "1", 1):
-            return True
-        if value in ("false", "0", 0):
-            return False
-        raise InvalidResponse()
-    indexes: set[int] = set()
-    for value in values:
-        if isinstance(value, bool):
-            raise InvalidResponse()
-        try:
-            index = int(value)  # type: ignore[call-overload]
-        except (TypeError, ValueError) as exc:
-            raise InvalidResponse() from exc
-        if not 0 <= index < len(item["options"]):
-            raise InvalidResponse()
-        indexes.add(index)
-    if kind == "single_choice":
-        if len(indexes) != 1:
-            raise InvalidResponse("单选题只能选一个答案。")
-        return indexes.pop()
-    return sorted(indexes)
 
 
 def time_left(attempt: Attempt, now: datetime | None = None) -> int | None:
@@ -411,41 +370,3 @@ def record_paper_attempt(
     session.flush()
     scoring.recompute_counted(session, campaign=campaign, person_id=person.id)
     return attempt
-
-
-def answers_visible(campaign: Campaign, now: datetime | None = None) -> bool:
-    """Whether results may show the keys and evidence (to a person whose attempt is submitted)."""
-    policy = ShowAnswers(campaign.show_answers)
-    if policy is ShowAnswers.AFTER_SUBMIT:
-        return True
-    if policy is ShowAnswers.AFTER_CLOSE:
-        return window(campaign, now) is Window.CLOSED
-    return False
-
-
-@dataclass(frozen=True)
-class ResultItem:
-    """One question of a submitted attempt as the result page shows it."""
-
-    item: dict[str, Any]
-    response: object
-    fraction: float
-    reveal: bool
-
-    @property
-    def correct(self) -> bool:
-        return self.fraction >= 1.0
-
-
-def result_items(session: Session, attempt: Attempt, *, reveal: bool) -> list[ResultItem]:
-    """The questions of a submitted attempt with the chosen answers; keys only when `reveal`."""
-    if attempt.status != AttemptStatus.SUBMITTED:
-        raise AttemptFinished("这次答题还没有交卷。")
-    answers = answers_of(session, attempt)
-    shown: list[ResultItem] = []
-    for item in attempt.snapshot:
-        row = answers.get(item["position"])
-        public = dict(item) if reveal else scoring.public_item(item)
-        shown.append(ResultItem(item=public, response=row.response if row else None,
-                                fraction=(row.fraction or 0.0) if row else 0.0, reveal=reveal))
-    return shown

@@ -14,7 +14,7 @@ from app.core.exceptions import AppError
 from app.core.templating import render
 from app.db.session import SessionDep
 from app.quiz import campaigns as campaign_service
-from app.quiz import identity, service, study
+from app.quiz import identity, results, service, study
 from app.quiz.attempt_views import router as attempt_router
 from app.quiz.dependencies import (
     CampaignFromSlug,
@@ -76,7 +76,7 @@ def _progress(session: SessionDep, campaign: Campaign, person: Person) -> dict[s
         "attempts_left": service.attempts_left(session, campaign=campaign, person_id=person.id),
         "studied": study.studied_seconds(session, campaign=campaign, person_id=person.id),
         "study_left": study.seconds_still_required(session, campaign=campaign, person_id=person.id),
-        "reveal": service.answers_visible(campaign),
+        "reveal": results.answers_visible(campaign),
     }
 
 
