@@ -24,8 +24,7 @@ def read_report(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> st
         raise ReportFileError("文件是空的，请选择包含报告正文的文件后重新上传。")
     if len(data) > max_bytes:
         raise ReportFileError(
-            f"文件过大（{len(data) / 1_000_000:.1f} MB），上限为 {max_bytes / 1_000_000:.0f} MB，"
-            "请只上传报告正文。"
+            f"文件过大（{len(data) / 1_000_000:.1f} MB），上限为 {max_bytes / 1_000_000:.0f} MB，请只上传报告正文。"
         )
     if suffix in _TEXT_SUFFIXES:
         text = decode_text(data)
@@ -96,9 +95,7 @@ def _read_docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for malformed parts
-        raise ReportFileError(
-            f"无法读取 Word 文件（{type(exc).__name__}），请重新保存为 .docx 后上传。"
-        ) from None
+        raise ReportFileError(f"无法读取 Word 文件（{type(exc).__name__}），请重新保存为 .docx 后上传。") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -120,7 +117,5 @@ def _read_pdf(data: bytes) -> str:
         raise ReportFileError(f"无法读取 PDF 文件（{type(exc).__name__}），请确认文件未损坏。") from None
     text = "\n".join(pages)
     if len(_CJK.findall(text)) < 20:
-        raise ReportFileError(
-            "该 PDF 没有可提取的文字（可能是扫描件或图片），请上传带文字层的 PDF、Word 或 TXT 文件。"
-        )
+        raise ReportFileError("该 PDF 没有可提取的文字（可能是扫描件或图片），请上传带文字层的 PDF、Word 或 TXT 文件。")
     return text
