@@ -93,9 +93,18 @@ class WrkRun:
     errors: int
     non_2xx: int
     requests: int
+    issued: int = 0
+    wrapped: int = 0
 
 
 _LATENCY_JSON = re.compile(r"^BENCHJSON (.*)$", re.M)
+_POOL_JSON = re.compile(r"^BENCHPOOL (.*)$", re.M)
+LUA_DIR = BENCH / "lua"
+
+
+def lua(name: str) -> str:
+    """A bench Lua script with the shared pool loader (lua/common.lua) in front of it."""
+    return (LUA_DIR / "common.lua").read_text() + "\n" + (LUA_DIR / f"{name}.lua").read_text()
 DONE_LUA = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -103,19 +112,30 @@ done = function(summary, latency, requests)
     .. "\\"p99_us\\": %d, \\"errors\\": %d, \\"status\\": %d}\\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.connect + e.read + e.write + e.timeout, e.status))
+  if threads then
+    local issued, wrapped = 0, 0
+    for _, t in ipairs(threads) do
+      issued = issued + (t:get("issued") or 0)
+      wrapped = wrapped + (t:get("wrapped") or 0)
+    end
+    io.write(string.format("BENCHPOOL {\\"issued\\": %d, \\"wrapped\\": %d}\\n", issued, wrapped))
+  end
 end
 """
 
 
 def run_wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int = 2,
-            script: str | None = None) -> WrkRun:
-    """One wrk run; `script` is Lua (request/response hooks) to which the summary hook is appended."""
+            script: str | None = None, args: Sequence[str] = ()) -> WrkRun:
+    """One wrk run; `script` is Lua (request/response hooks) to which the summary hook is appended.
+
+    `args` go to the script's init(args) after `--`.
+    """
     wrk = ensure_wrk()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write((script or "") + DONE_LUA)
     try:
         out = subprocess.run(
-            [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", lua.name, url],
+            [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", lua.name, url, "--", *args],
             capture_output=True, text=True, timeout=seconds + 60, check=True,
         ).stdout
     finally:
@@ -124,6 +144,8 @@ def run_wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int 
     if not match:
         raise RuntimeError("wrk printed no summary:\n" + out)
     data = json.loads(match.group(1))
+    pool = _POOL_JSON.search(out)
+    pool_data = json.loads(pool.group(1)) if pool else {"issued": 0, "wrapped": 0}
     return WrkRun(
         requests_per_s=data["requests"] / (data["duration_us"] / 1e6),
         p50_ms=data["p50_us"] / 1000,
@@ -131,6 +153,8 @@ def run_wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int 
         errors=data["errors"],
         non_2xx=data["status"],
         requests=data["requests"],
+        issued=pool_data["issued"],
+        wrapped=pool_data["wrapped"],
     )
 
 
