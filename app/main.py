@@ -61,10 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(PROJECT_ROOT / "static")), name="static")
 
+    # The employee pages carry nearly all the traffic: matched first, they skip the admin routes' patterns.
+    app.include_router(quiz_router)
     app.include_router(_public_router())
     app.include_router(accounts_router)
     app.include_router(admin_router)
-    app.include_router(quiz_router)
     return app
 
 

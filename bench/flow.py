@@ -186,7 +186,7 @@ async def employee(base: tuple[str, int], slug: str, unit_id: int, name: str, co
             await step("autosave", "POST", f"/api/attempts/{token}/answers/{position}", 200, body=body,
                        content_type="application/json", headers={"X-CSRF-Token": _csrf(page)})
             acked[position] = response
-            if b'name="go" value="review"' in page:
+            if b'name="go" value="next"' not in page:
                 break
             number += 1
         _, page = await step("review", "GET", f"/a/{token}/review", 200)

@@ -72,24 +72,48 @@ def make_write_lock(engine: Engine) -> anyio.Lock | None:
     return anyio.Lock() if engine.dialect.name == "sqlite" else None
 
 
+async def writing_request(request: Request) -> None:
+    """Mark a GET that writes (a page that opens a row) so that it queues with the POSTs on SQLite.
+
+    Without it such a GET begins a deferred transaction, reads, and then fails at once with "database is
+    locked" when another request committed in between (SQLite cannot upgrade a stale read snapshot).
+    Add it to the route's `dependencies=` so it runs before the session is opened.
+    """
+    request.state.writes = True
+
+
+def _commit_and_close(session: Session) -> None:
+    # One trip to the thread pool instead of two: every hop waits for a free thread and the event loop.
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request: commit when the view succeeds, roll back when it raises."""
     state = request.app.state
     factory: sessionmaker[Session] = state.sessionmaker
     lock: anyio.Lock | None = state.write_lock
-    serialise = lock is not None and request.method in UNSAFE_METHODS
+    writes = request.method in UNSAFE_METHODS or getattr(request.state, "writes", False)
+    serialise = lock is not None and writes
     async with lock if serialise and lock is not None else nullcontext():
         session = factory()
         try:
             if serialise:
                 await run_in_threadpool(session.connection, execution_options={"sqlite_immediate": True})
             yield session
-            await run_in_threadpool(session.commit)
         except BaseException:
-            await run_in_threadpool(session.rollback)
+            await run_in_threadpool(_rollback_and_close, session)
             raise
-        finally:
-            await run_in_threadpool(session.close)
+        await run_in_threadpool(_commit_and_close, session)
 
 
 # scope="function": commit before the response leaves. With FastAPI's default ("request") the commit

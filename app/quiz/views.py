@@ -4,7 +4,7 @@ import secrets
 from random import Random
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -12,7 +12,7 @@ from app.accounts.dependencies import client_ip
 from app.accounts.models import Person, Unit
 from app.core.exceptions import AppError
 from app.core.templating import render
-from app.db.session import SessionDep
+from app.db.session import SessionDep, writing_request
 from app.quiz import campaigns as campaign_service
 from app.quiz import identity, results, service, study
 from app.quiz.attempt_views import router as attempt_router
@@ -149,7 +149,8 @@ def leave(request: Request, campaign: CampaignFromSlug) -> Response:
     return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
 
 
-@router.get("/c/{slug}/study", name="quiz:study")
+# Each visit opens a study session row: a writing GET.
+@router.get("/c/{slug}/study", name="quiz:study", dependencies=[Depends(writing_request)])
 def study_page(request: Request, campaign: CampaignFromSlug, person: MaybePerson, session: SessionDep,
                error: str = "") -> Response:
     if person is None:
