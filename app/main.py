@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = make_write_lock(engine)
+    app.state.immediate_engine = engine.execution_options(sqlite_immediate=True)
 
     app.add_middleware(
         SessionMiddleware,

@@ -105,10 +105,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     writes = request.method in UNSAFE_METHODS or getattr(request.state, "writes", False)
     serialise = lock is not None and writes
     async with lock if serialise and lock is not None else nullcontext():
-        session = factory()
+        # A writer's first statement begins IMMEDIATE in whichever worker thread runs it: no extra hop.
+        session = factory(bind=state.immediate_engine) if serialise else factory()
         try:
-            if serialise:
-                await run_in_threadpool(session.connection, execution_options={"sqlite_immediate": True})
             yield session
         except BaseException:
             await run_in_threadpool(_rollback_and_close, session)
