@@ -206,8 +206,8 @@ def preview(session: Session, table: list[list[str]], *, filename: str) -> Roste
                         values.get("title", ""))
         key = (row.unit_path, row.name, row.identity_key)
         if key in seen:
-            result.problems.append(RowProblem(number, f"与第 {seen[key]} 行重复（同一单位、同名、同手机号/工号），请删除其中一行。",
-                                              f"{row.unit_path}，{row.name}"))
+            reason = f"与第 {seen[key]} 行重复（同一单位、同名、同手机号/工号），请删除其中一行。"
+            result.problems.append(RowProblem(number, reason, f"{row.unit_path}，{row.name}"))
             continue
         if phone and phone in phones and phones[phone][1] != row.name:
             other_row, other_name = phones[phone]
@@ -358,18 +358,19 @@ def template_xlsx() -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="B3261E")
-    for row in TEMPLATE_ROWS:
-        ws.append(row)
+    for example in TEMPLATE_ROWS:
+        ws.append(example)
     for col, width in {"A": 36, "B": 12, "C": 16, "D": 12, "E": 14}.items():
         ws.column_dimensions[col].width = width
     # Phone numbers as text: Excel would otherwise show 1.38E+10.
-    for row in ws.iter_rows(min_row=2, max_row=500, min_col=3, max_col=4):
-        for cell in row:
+    for cells in ws.iter_rows(min_row=2, max_row=500, min_col=3, max_col=4):
+        for cell in cells:
             cell.number_format = "@"
     notes = wb.create_sheet("填写说明")
     for line in (
         ["列", "怎么填"],
-        ["单位", "用 / 分隔的完整路径，如 某县/某乡镇/党政办；上级单位会自动建立。也可另加一列“上级单位”，本列只写单位名。"],
+        ["单位", "用 / 分隔的完整路径，如 某县/某乡镇/党政办；上级单位会自动建立。"
+                 "也可另加一列“上级单位”，本列只写单位名。"],
         ["姓名", "必填。"],
         ["手机号", "11 位手机号。答题时用姓名加手机号后 4 位核对身份。"],
         ["工号", "没有手机号时填写工号；手机号和工号至少填一项。"],
