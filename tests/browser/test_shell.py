@@ -11,9 +11,8 @@ pytestmark = pytest.mark.browser
 def test_admin_signs_in_on_a_phone_and_sees_the_console(live_server: LiveServer, phone: object,
                                                           shots: Shots) -> None:
     with live_server.sessions() as session, session.begin():
-        if accounts_service.authenticate(session, username="shell", password="shell-pass-42") is None:
-            accounts_service.create_admin_user(session, username="shell", password="shell-pass-42",
-                                               display_name="县政府办 王主任")
+        accounts_service.create_admin_user(session, username="shell", password="shell-pass-42",
+                                           display_name="县政府办 王主任")
     page = phone
     page.goto(live_server.url + "/admin")  # type: ignore[attr-defined]
     assert page.url.startswith(live_server.url + "/admin/login")  # type: ignore[attr-defined]

@@ -1,0 +1,5 @@
+"""`python -m questions generate …` runs the bank CLI without the app installed."""
+
+from questions.cli import bank
+
+bank(prog_name="python -m questions")

@@ -1,0 +1,88 @@
+"""Generator-only checks on a built question: numeric band, homogeneity, truth of distractors, duplicates."""
+
+from __future__ import annotations
+
+import re
+
+from questions.build import BLANK, Context, Draft
+from questions.distractors import in_band
+from questions.kinds import Kind
+from questions.numerals import parse_chinese_int
+from questions.validate import (
+    DROP_BAND,
+    DROP_DISTRACTOR_TRUE,
+    DROP_DUPLICATE,
+    DROP_EVIDENCE,
+    DROP_KEY,
+    DROP_LIST_MEMBER,
+    DROP_OPTIONS,
+    DROP_PLACEHOLDER,
+    DROP_SHAPE,
+)
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|[二两三四五六七八九十]{1,3}")
+
+
+def _value(option: str) -> float | None:
+    match = _NUMBER.search(option)
+    if match is None:
+        return None
+    text = match.group()
+    if text[0].isdigit():
+        return float(text)
+    parsed = parse_chinese_int(text)
+    return None if parsed is None else float(parsed)
+
+
+def _skeleton(option: str) -> str:
+    return _NUMBER.sub("#", option)
+
+
+def near_key(draft: Draft) -> str:
+    """What two questions share when they ask the same thing: the stem text around the blank."""
+    stem = draft.question.stem.replace(BLANK, "")
+    return re.sub(r"[^\u4e00-\u9fff]", "", stem.split("指出，", 1)[-1])[:40]
+
+
+def pipeline_problems(draft: Draft, ctx: Context, seen: set[str]) -> list[str]:
+    """Drop reasons for a built question (empty when it may go into the bank)."""
+    q = draft.question
+    reasons: list[str] = []
+    if draft.number is not None and q.kind is Kind.SINGLE_CHOICE:
+        key = draft.number.value
+        values = [_value(o) for o in q.options]
+        if any(v is None for v in values) or not all(
+            in_band(key, v) for v in values if v is not None and v != key
+        ):
+            reasons.append(DROP_BAND)
+        if len({_skeleton(o) for o in q.options}) != 1:
+            reasons.append(DROP_OPTIONS)
+    if q.kind is Kind.SINGLE_CHOICE and draft.number is None:
+        lengths = [len(o) for o in q.options]
+        if max(lengths) > 2 * min(lengths) + 4:
+            reasons.append(DROP_OPTIONS)
+    if any(statement in ctx.text for statement in draft.filled):
+        reasons.append(DROP_DISTRACTOR_TRUE)
+    if q.kind is Kind.MULTIPLE_CHOICE and isinstance(q.answer, tuple):
+        keys = {q.options[i] for i in q.answer if isinstance(i, int)}
+        outsiders = [o for o in q.options if o not in keys]
+        if any(o in m or m in o for o in outsiders for m in draft.members):
+            reasons.append(DROP_LIST_MEMBER)
+    if near_key(draft) in seen:
+        reasons.append(DROP_DUPLICATE)
+    return reasons
+
+
+def reason_for(problem: str) -> str:
+    """The drop label for a validate_question problem message."""
+    if "占位符" in problem:
+        return DROP_PLACEHOLDER
+    if "原文依据" in problem and "找不到" not in problem and "干扰项" not in problem:
+        return DROP_EVIDENCE
+    if "干扰项" in problem:
+        return DROP_DISTRACTOR_TRUE
+    if "答案" in problem or "表述" in problem:
+        return DROP_KEY
+    if "选项" in problem:
+        return DROP_OPTIONS
+    return DROP_SHAPE

@@ -1,0 +1,1 @@
+"""Fact extractors: numbers, quoted terms and glossary notes, enumerations."""

@@ -1,0 +1,83 @@
+"""Targets on the real samples, and golden banks (regenerate with UPDATE_GOLDEN=1, then review the diff)."""
+
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+from conftest import GOLDEN
+
+from questions import (
+    GenerationResult,
+    Kind,
+    dump_bank,
+    generate,
+    normalise_text,
+    read_report,
+    validate_question,
+)
+from questions.text import has_placeholder
+
+pytestmark = pytest.mark.shared
+
+
+@cache
+def _run(path: Path) -> tuple[str, GenerationResult]:
+    raw = read_report(path.read_bytes(), path.name)
+    return normalise_text(raw), generate(raw, seed=0)
+
+
+def test_every_key_is_verified_against_its_evidence(sample: Path) -> None:
+    text, result = _run(sample)
+    for question in result.bank.questions:
+        assert validate_question(question, source_text=text) == [], question
+
+
+def test_no_placeholder_in_any_key_or_option(sample: Path) -> None:
+    _, result = _run(sample)
+    for q in result.bank.questions:
+        answers = [a for a in q.answer if isinstance(a, str)] if isinstance(q.answer, tuple) else []
+        assert not any(has_placeholder(t) for t in [*q.options, *answers]), q
+
+
+def test_every_top_level_section_with_facts_is_covered(sample: Path) -> None:
+    _, result = _run(sample)
+    assert result.stats.uncovered == []
+
+
+def test_true_false_is_balanced(sample: Path) -> None:
+    _, result = _run(sample)
+    assert result.stats.true_share is not None
+    assert 0.4 <= result.stats.true_share <= 0.6
+
+
+def test_reports_give_three_questions_per_thousand_characters(sample: Path) -> None:
+    if "reports" not in sample.parts:
+        pytest.skip("the density target applies to reports")
+    _, result = _run(sample)
+    assert len(result.bank.questions) * 1000 / result.stats.chars >= 3
+
+
+def test_reports_use_every_kind(sample: Path) -> None:
+    if "reports" not in sample.parts:
+        pytest.skip("seeds are too small to promise every kind")
+    _, result = _run(sample)
+    assert {q.kind for q in result.bank.questions} == set(Kind)
+
+
+def test_same_input_and_seed_give_identical_bytes(sample: Path) -> None:
+    _, result = _run(sample)
+    again = generate(sample.read_text("utf-8"), seed=0)
+    assert dump_bank(again.bank) == dump_bank(result.bank)
+
+
+def test_bank_matches_golden_file(sample: Path) -> None:
+    _, result = _run(sample)
+    golden = GOLDEN / f"{sample.stem}.json"
+    text = dump_bank(result.bank)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert golden.exists(), "no golden file yet: run UPDATE_GOLDEN=1 pytest tests/questions"
+    assert text == golden.read_text("utf-8"), (
+        "bank changed: review, then UPDATE_GOLDEN=1 pytest tests/questions"
+    )
