@@ -50,7 +50,7 @@ async def _read_upload(upload: UploadFile, limit: int) -> bytes:
     return await upload.read(limit + 1)
 
 
-@router.post("/reports", name="admin:report_upload")
+@router.post("/banks/upload", name="admin:report_upload")
 async def report_upload(request: Request, session: SessionDep, user: AdminDep, background: BackgroundDep,
                         file: Annotated[UploadFile, File()], title: Annotated[str, Form()] = "") -> Response:
     limit = _settings(request).max_upload_bytes
@@ -68,7 +68,7 @@ async def report_upload(request: Request, session: SessionDep, user: AdminDep, b
     return _start_generation(request, session, user, background, report.id)
 
 
-@router.post("/reports/{report_id}/generate", name="admin:report_generate")
+@router.post("/banks/reports/{report_id}/generate", name="admin:report_generate")
 def report_generate(request: Request, report_id: int, session: SessionDep, user: AdminDep,
                     background: BackgroundDep) -> Response:
     report = banks_service.get_report(session, report_id)

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
+from starlette.routing import NoMatchFound
 
 from app.accounts import service as accounts_service
 from app.accounts.dependencies import AdminDep, client_ip
@@ -171,9 +172,10 @@ def base_url(request: Request) -> str:
 def campaign_link(request: Request, campaign: Campaign, unit: Unit | None = None) -> str:
     """The public link of a campaign, with the unit preset when given (`/c/<slug>?u=<code>`)."""
     # The employee entry is the quiz domain's page; use its named route once it is registered.
-    names = {getattr(r, "name", "") for r in request.app.routes}
-    path = str(request.app.url_path_for("quiz:entry", slug=campaign.slug)) if "quiz:entry" in names \
-        else f"/c/{campaign.slug}"
+    try:
+        path = str(request.app.url_path_for("quiz:entry", slug=campaign.slug))
+    except NoMatchFound:
+        path = f"/c/{campaign.slug}"
     return f"{base_url(request)}{path}" + (f"?u={unit.code}" if unit else "")
 
 

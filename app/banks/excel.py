@@ -15,10 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 import questions as qlib
+from app.banks.editing import validate
 from app.banks.exceptions import BankFileRejected
 
 LETTERS = "ABCDEF"
-HEADERS = ["题型", "题干", *(f"选项{c}" for c in LETTERS), "答案", "解析", "章节", "原文依据", "难度", "编号"]
+HEADERS = ["题型", "题干", *(f"选项{c}" for c in LETTERS), "答案", "解析", "章节", "原文依据", "难度", "编号", "标签"]
 SHEET = "题目"
 KIND_NAMES: dict[str, qlib.Kind] = {
     "单选题": qlib.Kind.SINGLE_CHOICE, "单选": qlib.Kind.SINGLE_CHOICE,
@@ -41,6 +42,7 @@ INSTRUCTIONS = [
     ("原文依据", "选填。报告中的原句；填写后系统会核对答案确实出自这句话。"),
     ("难度", "选填。1（易）、2（中）、3（难），默认 2。"),
     ("编号", "选填。导出的题库带有编号，重新导入时保持不变；新题留空即可。"),
+    ("标签", "选填。多个标签用逗号分隔，如 number,list。"),
     ("注意", "第一行是表头，请勿修改；从第二行起每行一道题。任何一行有误时整个文件都不会导入，"
              "页面会列出每一行的问题。"),
 ]
@@ -67,7 +69,7 @@ def _workbook(rows: list[list[object]]) -> bytes:
         cell.alignment = Alignment(vertical="center")
     for row in rows:
         ws.append(row)
-    widths = {"A": 10, "B": 60, "J": 14, "K": 30, "L": 22, "M": 50, "N": 8, "O": 16}
+    widths = {"A": 10, "B": 60, "J": 14, "K": 30, "L": 22, "M": 50, "N": 8, "O": 16, "P": 12}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
     for col in "CDEFGHI":
@@ -112,7 +114,7 @@ def export_xlsx(bank: qlib.Bank) -> bytes:
     for q in bank.questions:
         options = [*q.options, *[""] * (len(LETTERS) - len(q.options))][: len(LETTERS)]
         rows.append([qlib.KIND_LABELS[q.kind], q.stem, *options, _answer_text(q), q.explanation, q.section,
-                     q.evidence, q.difficulty, q.id])
+                     q.evidence, q.difficulty, q.id, ",".join(q.tags)])
     return _workbook(rows)
 
 
@@ -163,7 +165,7 @@ def read_xlsx(data: bytes) -> list[SheetRow]:
     if missing:
         raise BankFileRejected([f"第 1 行表头缺少“{'”“'.join(missing)}”列，请使用下载的模板。"])
     found: list[SheetRow] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     for number, values in enumerate(rows[1:], start=2):
         cells = [_cell(v) for v in values]
 
@@ -175,11 +177,13 @@ def read_xlsx(data: bytes) -> list[SheetRow]:
             continue
         result = _read_row(get)
         if isinstance(result, str):
-            problems.append(f"第 {number} 行：{result}")
+            problems.append((number, result))
         else:
+            # Checked here too, so one upload reports every bad row, not only the unreadable ones.
+            problems += [(number, p) for p in validate(result, None)]
             found.append(SheetRow(number, result))
     if problems:
-        raise BankFileRejected(problems)
+        raise BankFileRejected([f"第 {n} 行：{p}" for n, p in sorted(problems, key=lambda item: item[0])])
     if not found:
         raise BankFileRejected(["表格中没有题目：请从第 2 行起每行填写一道题。"])
     return found
@@ -208,5 +212,6 @@ def _read_row(get: Callable[[str], str]) -> qlib.Question | str:
     return qlib.Question(id=uid, kind=kind, stem=stem, options=tuple(options),
                          answer=answer,
                          evidence=get("原文依据"), section=get("章节"), explanation=get("解析"),
-                         difficulty=int(difficulty_text), tags=())
+                         difficulty=int(difficulty_text),
+                         tags=tuple(t.strip() for t in re.split(r"[,，、]", get("标签")) if t.strip()))
 
