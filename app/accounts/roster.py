@@ -7,6 +7,7 @@ upload and the commit.
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
@@ -147,7 +148,7 @@ def _decode(data: bytes) -> str:
 def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise RosterFileError("无法打开这个 Excel 文件，请确认是 .xlsx 格式（可先下载模板）。") from exc
     ws = wb.worksheets[0]
     rows = [[_xlsx_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]

@@ -6,6 +6,7 @@ paper (B, ACD, 正确, 1244|一千二百四十四), so colleagues used to other 
 
 import hashlib
 import io
+import zipfile
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,7 +153,7 @@ def read_xlsx(data: bytes) -> list[SheetRow]:
     """Questions from an uploaded sheet; every bad row is reported at once (BankFileRejected)."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise BankFileRejected(["无法读取这个 Excel 文件，请使用下载的模板另存为 .xlsx 后上传。"]) from exc
     ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
