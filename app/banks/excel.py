@@ -6,8 +6,8 @@ paper (B, ACD, 正确, 1244|一千二百四十四), so colleagues used to other 
 
 import hashlib
 import io
-import zipfile
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -136,7 +136,7 @@ def test_reimport_updates_without_duplicating_and_can_deactivate_who_left(client
                                                                            session: Session) -> None:
     token = sign_in(client, session)
     commit(client, token, upload(client, token, csv_bytes(GOOD), "名单.csv"))
-    changed = [GOOD[0][:4] + ["党委委员"], GOOD[2]]  # 周小红 left; 黄文斌 has a new title
+    changed = [[*GOOD[0][:4], "党委委员"], GOOD[2]]  # 周小红 left; 黄文斌 has a new title
     preview = upload(client, token, csv_bytes(changed), "名单.csv")
     shown = preview.context["preview"]
     assert (shown.to_create, shown.to_update, shown.unchanged) == (0, 1, 1)

@@ -65,7 +65,7 @@ def admin_routes(app: FastAPI) -> list[tuple[str, str, str]]:
 
 def test_the_table_knows_every_admin_route(app: FastAPI) -> None:
     names = {name for name, _, _ in admin_routes(app)}
-    assert OWN_ADMIN_ROUTES <= names
+    assert names >= OWN_ADMIN_ROUTES
 
 
 @pytest.fixture

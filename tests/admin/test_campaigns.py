@@ -12,7 +12,6 @@ from app.core.timeutil import utc_now
 from app.quiz import campaigns, scoring
 from app.quiz.models import Attempt, AttemptStatus, Campaign
 from tests.support import factories
-from tests.support.web import csrf
 
 FORM = {"title": "测一测：知多少", "opens_at": "", "closes_at": "", "draw_single_choice": "3",
         "draw_multiple_choice": "0", "draw_true_false": "2", "draw_fill_blank": "0", "points_total": "100",
@@ -42,7 +41,7 @@ def test_the_form_shows_available_counts_and_refuses_a_rule_the_bank_cannot_supp
 
 def submitted(session: Session, campaign: Campaign, person_id: int, unit_id: int, score: float,
               minutes_ago: int) -> Attempt:
-    snapshot = scoring.draw_snapshot(session, campaign, random.Random(minutes_ago))  # noqa: S311
+    snapshot = scoring.draw_snapshot(session, campaign, random.Random(minutes_ago))
     attempt = Attempt(token=f"t{minutes_ago}", campaign_id=campaign.id, person_id=person_id, unit_id=unit_id,
                       number=1 if minutes_ago > 30 else 2, status=AttemptStatus.SUBMITTED, snapshot=snapshot,
                       submitted_at=utc_now() - timedelta(minutes=minutes_ago), score=score, max_score=100)

@@ -21,9 +21,12 @@ FALLBACK_REPORT = """2026年示范县政府工作报告
 """
 
 
-def report_file(tmp_path: Path) -> Path:
+def report_file(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     """The Jiangxi 2026 report from ../shared when present, else a short report written here."""
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "reports" / "gov_report_2026_jiangxi_provincial.txt"
+    try:
+        shared: Path = request.getfixturevalue("shared_dir") / "reports" / "gov_report_2026_jiangxi_provincial.txt"
+    except pytest.skip.Exception:
+        shared = tmp_path / "absent"
     if shared.is_file():
         return shared
     path = tmp_path / "示范县政府工作报告.txt"
@@ -40,7 +43,8 @@ def viewport(shots: Shots, page: object, label: str) -> None:
 def seed(live_server: LiveServer) -> None:
     with live_server.sessions() as session, session.begin():
         if accounts_service.authenticate(session, username=USER, password=PASSWORD) is None:
-            accounts_service.create_admin_user(session, username=USER, password=PASSWORD, display_name="县政府办 张科长")
+            accounts_service.create_admin_user(session, username=USER, password=PASSWORD,
+                                               display_name="县政府办 张科长")
             for path in ("示范县/县政府办公室", "示范县/城关镇/党政办", "示范县/青山乡"):
                 accounts_service.ensure_unit_path(session, path)
 
@@ -54,7 +58,7 @@ def sign_in(page: object, live_server: LiveServer) -> None:
 
 
 def test_organiser_goes_from_report_to_published_campaign(live_server: LiveServer, desktop: object, shots: Shots,
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path, request: pytest.FixtureRequest) -> None:
     seed(live_server)
     page = desktop
     sign_in(page, live_server)
@@ -62,7 +66,7 @@ def test_organiser_goes_from_report_to_published_campaign(live_server: LiveServe
 
     page.click("nav >> text=报告与题库")  # type: ignore[attr-defined]
     shots.take(page, "banks-empty")
-    page.set_input_files("form[action$='/banks/upload'] input[type=file]", str(report_file(tmp_path)))  # type: ignore[attr-defined]
+    page.set_input_files("form[action$='/banks/upload'] input[type=file]", str(report_file(request, tmp_path)))  # type: ignore[attr-defined]
     page.click("text=上传并生成题库")  # type: ignore[attr-defined]
     page.wait_for_url("**/admin/jobs/*")  # type: ignore[attr-defined]
     shots.take(page, "generating")
