@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from questions.bank import Answer, Question
 from questions.distractors import number_options, pick_outsiders, pick_terms
+from questions.extract.enums import Enumeration
 from questions.extract.lists import ListFact
 from questions.extract.numbers import NumberFact
 from questions.extract.terms import NoteFact, TermFact, bare_term
@@ -30,6 +31,12 @@ class Context:
     terms: list[str] = field(default_factory=list)
     list_items: list[str] = field(default_factory=list)
     notes: list[NoteFact] = field(default_factory=list)
+    enums: list[Enumeration] = field(default_factory=list)
+    list_tops: dict[str, set[str]] = field(default_factory=dict)
+
+    def near_items(self, sent: Sent) -> set[str]:
+        """Items of 顿号 lists in the same top-level part as the sentence: the preferred outsiders."""
+        return {item for item, tops in self.list_tops.items() if sent.top in tops}
 
 
 @dataclass
@@ -119,10 +126,22 @@ def _tf(
 
 
 def build_number(
-    ctx: Context, fact: NumberFact, kind: Kind, rng: random.Random, *, truth: bool
+    ctx: Context,
+    fact: NumberFact,
+    kind: Kind,
+    rng: random.Random,
+    *,
+    truth: bool,
+    limits: tuple[float | None, float | None] = (None, None),
 ) -> Draft | None:
-    """Number cloze (single choice), number fill-in, or a statement with the number kept or changed."""
+    """Number cloze (single choice), number fill-in, or a statement with the number kept or changed.
+
+    A bound (超过5%, 5%以内) is not asked as a choice: its distractors must all lie on one side of the
+    key, which would make the key always the smallest (or largest) option.
+    """
     sent, span = fact.sent, (fact.start, fact.end)
+    if kind is Kind.SINGLE_CHOICE and fact.bound:
+        return None
     tags = ("number", "target") if sent.target else ("number",)
     if kind is Kind.FILL_BLANK:
         if fact.chinese:
@@ -135,7 +154,7 @@ def build_number(
             Kind.FILL_BLANK, f"{lead(ctx, sent)}{stem_part}。", (), answer, sent, _explain(sent), 3, tags
         )
         return Draft(question, sent, span, number=fact)
-    options = number_options(fact, rng, forbidden=ctx.number_slots | _slots_in(sent))
+    options = number_options(fact, rng, forbidden=ctx.number_slots | _slots_in(sent), limits=limits)
     if options is None:
         return None
     if kind is Kind.TRUE_FALSE:
@@ -209,7 +228,7 @@ def build_list(ctx: Context, fact: ListFact, kind: Kind, rng: random.Random, *, 
     if kind is Kind.TRUE_FALSE:
         if truth:
             return _tf(ctx, sent, span, None, ("list",), rng)
-        outsider = pick_outsiders(members, pool, rng, avoid=sent.text, count=1)
+        outsider = pick_outsiders(members, pool, rng, avoid=sent.text, count=1, near=ctx.near_items(sent))
         if not outsider:
             return None
         index = rng.randrange(len(members))
@@ -219,7 +238,8 @@ def build_list(ctx: Context, fact: ListFact, kind: Kind, rng: random.Random, *, 
     if kind is not Kind.MULTIPLE_CHOICE:
         return None
     shown = sorted(rng.sample(members, min(len(members), rng.choice((2, 3, 3, 4)))), key=members.index)
-    outsiders = pick_outsiders(members, pool, rng, avoid=sent.text, count=max(1, 4 - len(shown)))
+    near = ctx.near_items(sent)
+    outsiders = pick_outsiders(members, pool, rng, avoid=sent.text, count=max(1, 4 - len(shown)), near=near)
     if len(outsiders) < max(1, 4 - len(shown)):
         return None
     options = [*shown, *outsiders]

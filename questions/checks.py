@@ -15,7 +15,9 @@ from questions.validate import (
     DROP_EVIDENCE,
     DROP_KEY,
     DROP_LIST_MEMBER,
+    DROP_NEGATIVE,
     DROP_OPTIONS,
+    DROP_PAIR,
     DROP_PLACEHOLDER,
     DROP_SHAPE,
 )
@@ -51,9 +53,7 @@ def pipeline_problems(draft: Draft, ctx: Context, seen: set[str]) -> list[str]:
     if draft.number is not None and q.kind is Kind.SINGLE_CHOICE:
         key = draft.number.value
         values = [_value(o) for o in q.options]
-        if any(v is None for v in values) or not all(
-            in_band(key, v) for v in values if v is not None and v != key
-        ):
+        if any(v is None for v in values) or not all(in_band(key, v) for v in values if v is not None and v != key):
             reasons.append(DROP_BAND)
         if len({_skeleton(o) for o in q.options}) != 1:
             reasons.append(DROP_OPTIONS)
@@ -75,6 +75,10 @@ def pipeline_problems(draft: Draft, ctx: Context, seen: set[str]) -> list[str]:
 
 def reason_for(problem: str) -> str:
     """The drop label for a validate_question problem message."""
+    if "“不属于”题" in problem:
+        return DROP_NEGATIVE
+    if "“分别”" in problem:
+        return DROP_PAIR
     if "占位符" in problem:
         return DROP_PLACEHOLDER
     if "原文依据" in problem and "找不到" not in problem and "干扰项" not in problem:

@@ -53,11 +53,18 @@ def in_band(key: float, value: float) -> bool:
     return key > 0 and 0.5 * key <= value <= 2 * key and value != key
 
 
-def number_options(fact: NumberFact, rng: random.Random, *, forbidden: set[str]) -> list[str] | None:
+def number_options(
+    fact: NumberFact,
+    rng: random.Random,
+    *,
+    forbidden: set[str],
+    limits: tuple[float | None, float | None] = (None, None),
+) -> list[str] | None:
     """Four slot texts, one the key, in ascending order; None if no clean set exists.
 
     The options are an arithmetic run on one digit around the key. For a lower bound (超过、以上) all
     distractors lie above the key and for an upper bound below it, so none is implied by the text.
+    `limits` are exclusive bounds every option keeps to (a value that rose stays above where it began).
     """
     if fact.value <= 0:
         return None
@@ -68,10 +75,18 @@ def number_options(fact: NumberFact, rng: random.Random, *, forbidden: set[str])
     allowed = range(0, 4) if fact.bound > 0 else range(-3, 1) if fact.bound < 0 else range(-3, 4)
     windows: list[list[str]] = []
     for current in steps:
-        windows = _windows(fact, current, allowed, forbidden)
+        windows = [w for w in _windows(fact, current, allowed, forbidden) if _within(fact, w, limits)]
         if windows:
             break
     return rng.choice(windows) if windows else None
+
+
+def _within(fact: NumberFact, texts: list[str], limits: tuple[float | None, float | None]) -> bool:
+    low, high = limits
+    if low is None and high is None:
+        return True
+    values = [float(t[len(fact.pre) :].split(fact.scale or fact.mid or fact.unit)[0]) for t in texts]
+    return (low is None or min(values) > low) and (high is None or max(values) < high)
 
 
 def _windows(fact: NumberFact, step: float, allowed: range, forbidden: set[str]) -> list[list[str]]:
@@ -120,9 +135,7 @@ def term_candidates(term: str, pool: Iterable[str]) -> list[tuple[int, str]]:
     )
 
 
-def pick_terms(
-    term: str, pool: Iterable[str], rng: random.Random, *, avoid: str, count: int = 3
-) -> list[str]:
+def pick_terms(term: str, pool: Iterable[str], rng: random.Random, *, avoid: str, count: int = 3) -> list[str]:
     """Up to `count` stand-ins for a term, none of which occurs in `avoid` (the evidence sentence)."""
     # Rank 3 (same length, nothing else in common) made options like 表情包/满堂红 in review: never used.
     ranked = [(rank, t) for rank, t in term_candidates(term, pool) if t not in avoid and rank <= 2]
@@ -137,9 +150,20 @@ def pick_terms(
 
 
 def pick_outsiders(
-    members: tuple[str, ...], pool: Iterable[str], rng: random.Random, *, avoid: str, count: int
+    members: tuple[str, ...],
+    pool: Iterable[str],
+    rng: random.Random,
+    *,
+    avoid: str,
+    count: int,
+    near: set[str] | None = None,
 ) -> list[str]:
-    """Items of other lists in the report, of the members' length and ending, that are not members."""
+    """Items of other lists in the report, of the members' length and ending, that are not members.
+
+    Items of lists in the same part of the report (`near`) come first: an outsider from an unrelated
+    family (a city among technologies) is false but too easy to spot.
+    """
+    near = near or set()
     lengths = sorted(len(m) for m in members)
     low, high = lengths[0] - 1, lengths[-1] + 1
     endings = {m[-1] for m in members}
@@ -147,11 +171,9 @@ def pick_outsiders(
         {
             item
             for item in pool
-            if low <= len(item) <= high
-            and item not in avoid
-            and not any(item in m or m in item for m in members)
+            if low <= len(item) <= high and item not in avoid and not any(item in m or m in item for m in members)
         }
     )
     rng.shuffle(candidates)
-    candidates.sort(key=lambda item: 0 if item[-1] in endings else 1)
+    candidates.sort(key=lambda item: (item not in near, item[-1] not in endings))
     return candidates[:count]

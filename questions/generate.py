@@ -11,10 +11,15 @@ from dataclasses import dataclass, field, replace
 
 from questions.bank import Bank, GeneratorInfo, Question, Source
 from questions.build import Context, Draft, Fact, build_list, build_note, build_number, build_term
+from questions.build_facts import build_change, build_enum, build_pair, build_record
 from questions.checks import pipeline_problems
 from questions.errors import ReportFileError
+from questions.extract.changes import ChangeFact, find_changes
+from questions.extract.enums import Enumeration, find_enumerations
 from questions.extract.lists import ListFact, find_lists
 from questions.extract.numbers import find_numbers
+from questions.extract.pairs import PairFact, find_pairs
+from questions.extract.records import RecordFact, find_records
 from questions.extract.terms import NoteFact, TermFact, find_note, find_terms
 from questions.kinds import KIND_LABELS, Kind
 from questions.sentences import Sent, askable, iter_sentences
@@ -88,9 +93,7 @@ def _title(document: Document, text: str) -> str:
         return prefix + title
     # Only a report delivered to a congress (各位代表) may be called a 政府工作报告 when untitled.
     if not title and "政府工作" in text and "各位代表" in text:
-        years = [
-            int(y) for s in document.sections if s.level == 1 for y in re.findall(r"(\d{4})年", s.heading)
-        ]
+        years = [int(y) for s in document.sections if s.level == 1 for y in re.findall(r"(\d{4})年", s.heading)]
         return f"{max(years)}年政府工作报告" if years else "政府工作报告"
     return title
 
@@ -105,12 +108,18 @@ def title_reference(title: str) -> str:
     return title if "《" in title else f"《{title}》"
 
 
-def _facts(sent: Sent) -> list[Fact]:
+AnyFact = Fact | ChangeFact | PairFact | RecordFact | Enumeration
+
+
+def _facts(sent: Sent) -> list[AnyFact]:
     note = find_note(sent)
     if note is not None:
         return [note]
-    facts: list[Fact] = [*find_lists(sent), *find_terms(sent), *find_numbers(sent)]
-    return facts
+    changes = find_changes(sent)
+    # A value of a from→to fact is asked with the other value as its limit, never on its own.
+    taken = {(f.start, f.end) for c in changes for f in (c.old, c.new)}
+    numbers = [n for n in find_numbers(sent) if (n.start, n.end) not in taken]
+    return [*find_lists(sent), *find_terms(sent), *numbers, *changes, *find_pairs(sent), *find_records(sent)]
 
 
 _NEGATIVE = re.compile(r"(?:反对|防止|纠治|整治|杜绝|遏制|不搞|避免|打击|摒弃|破除|治理)[^，。；]{0,4}“$")
@@ -121,18 +130,32 @@ def _negative(fact: TermFact) -> bool:
     return _NEGATIVE.search(fact.sent.text[: fact.start]) is not None
 
 
-def _kind_order(fact: Fact, counts: Counter[Kind], rng: random.Random) -> list[Kind]:
+def _kind_order(fact: AnyFact, counts: Counter[Kind], rng: random.Random) -> list[Kind]:
     if isinstance(fact, NoteFact):
         eligible = [Kind.SINGLE_CHOICE, Kind.FILL_BLANK]
     elif isinstance(fact, ListFact):
         eligible = [Kind.MULTIPLE_CHOICE, Kind.TRUE_FALSE]
+    elif isinstance(fact, Enumeration):
+        eligible = [Kind.MULTIPLE_CHOICE, Kind.SINGLE_CHOICE]
+    elif isinstance(fact, PairFact):
+        eligible = [Kind.SINGLE_CHOICE, Kind.TRUE_FALSE]
+    elif isinstance(fact, RecordFact):
+        eligible = [Kind.TRUE_FALSE, Kind.FILL_BLANK]
     else:
         eligible = [Kind.SINGLE_CHOICE, Kind.TRUE_FALSE, Kind.FILL_BLANK]
     total = sum(counts.values()) + 1
     return sorted(eligible, key=lambda k: counts[k] / total - _MIX[k] + rng.random() * 0.05)
 
 
-def _build(ctx: Context, fact: Fact, kind: Kind, rng: random.Random, truth: bool) -> Draft | None:
+def _build(ctx: Context, fact: AnyFact, kind: Kind, rng: random.Random, truth: bool) -> Draft | None:
+    if isinstance(fact, Enumeration):
+        return build_enum(ctx, fact, kind, rng)
+    if isinstance(fact, ChangeFact):
+        return build_change(ctx, fact, kind, rng, truth=truth)
+    if isinstance(fact, PairFact):
+        return build_pair(ctx, fact, kind, rng, truth=truth)
+    if isinstance(fact, RecordFact):
+        return build_record(ctx, fact, kind, rng, truth=truth)
     if isinstance(fact, NoteFact):
         return build_note(ctx, fact, kind, rng, truth=truth)
     if isinstance(fact, ListFact):
@@ -167,7 +190,7 @@ def generate(
     stats = GenerationStats(chars=len(normalised), sentences=len(sents))
     report(0, len(sents), "分析报告结构")
     ctx = Context(title_ref=title_reference(bank_title), text=normalised)
-    per_sentence: list[tuple[Sent, list[Fact]]] = []
+    per_sentence: list[tuple[Sent, list[AnyFact]]] = []
     for index, sent in enumerate(sents):
         facts = _facts(sent) if askable(sent) else []
         per_sentence.append((sent, facts))
@@ -177,10 +200,17 @@ def generate(
                 ctx.terms.append(fact.term)
             elif isinstance(fact, ListFact):
                 ctx.list_items.extend(fact.items)
+                for item in fact.items:
+                    ctx.list_tops.setdefault(item, set()).add(sent.top)
             elif isinstance(fact, NoteFact):
                 ctx.notes.append(fact)
         if index % 200 == 0:
             report(index, len(sents), "抽取事实")
+    ctx.enums = find_enumerations(document, sents)
+    anchored = {id(sent): facts for sent, facts in per_sentence}
+    for enum in ctx.enums:
+        # A long list is worth two questions: which items it holds, and which one it does not.
+        anchored[id(enum.sent)][:0] = [enum] * (2 if len(enum.items) >= 5 else 1)
     drafts = _draft_all(ctx, per_sentence, rng, stats, report)
     drafts = _balance_true_false(drafts, rng, stats)
     drafts = _limit(drafts, max_questions, stats)
@@ -207,7 +237,7 @@ def _order(draft: Draft) -> tuple[int, int]:
 
 def _draft_all(
     ctx: Context,
-    per_sentence: list[tuple[Sent, list[Fact]]],
+    per_sentence: list[tuple[Sent, list[AnyFact]]],
     rng: random.Random,
     stats: GenerationStats,
     report: Progress,
@@ -219,8 +249,14 @@ def _draft_all(
     seen: set[str] = set()
     for index, (_, facts) in enumerate(per_sentence):
         made = 0
-        for fact in sorted(facts, key=lambda f: rng.random()):
-            if made >= _PER_SENTENCE:
+        lists = [f for f in facts if isinstance(f, Enumeration)]
+        # Facts of a rarer shape (from→to, 分别, records) come before the plain numbers and terms they contain.
+        ordered = lists + sorted(
+            (f for f in facts if not isinstance(f, Enumeration)),
+            key=lambda f: (not isinstance(f, ChangeFact | PairFact | RecordFact), rng.random()),
+        )
+        for fact in ordered:
+            if made >= _PER_SENTENCE + len(lists):
                 break
             built = False
             for kind in _kind_order(fact, counts, rng):
@@ -294,9 +330,7 @@ def _limit(drafts: list[Draft], max_questions: int | None, stats: GenerationStat
     return kept
 
 
-def _fill_stats(
-    stats: GenerationStats, drafts: list[Draft], per_sentence: list[tuple[Sent, list[Fact]]]
-) -> None:
+def _fill_stats(stats: GenerationStats, drafts: list[Draft], per_sentence: list[tuple[Sent, list[AnyFact]]]) -> None:
     kinds = Counter(d.question.kind for d in drafts)
     stats.by_kind = {str(k): kinds[k] for k in Kind if kinds[k]}
     tops: dict[str, int] = {}

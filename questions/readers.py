@@ -24,11 +24,12 @@ def read_report(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> st
         raise ReportFileError("文件是空的，请选择包含报告正文的文件后重新上传。")
     if len(data) > max_bytes:
         raise ReportFileError(
-            f"文件过大（{len(data) / 1_000_000:.1f} MB），上限为 {max_bytes / 1_000_000:.0f} MB，"
-            "请只上传报告正文。"
+            f"文件过大（{len(data) / 1_000_000:.1f} MB），上限为 {max_bytes / 1_000_000:.0f} MB，请只上传报告正文。"
         )
     if suffix in _TEXT_SUFFIXES:
         text = decode_text(data)
+        if _looks_binary(text):
+            raise ReportFileError("文件中含有无法识别的二进制内容，不像是文本文件，请另存为 UTF-8 编码的文本后再上传。")
     elif suffix == ".docx":
         text = _read_docx(data)
     elif suffix == ".pdf":
@@ -42,12 +43,27 @@ def read_report(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> st
     return text
 
 
+def _looks_binary(text: str) -> bool:
+    # Undecodable bytes become U+FFFD and binary shows up as control characters or as a scatter of
+    # rare scripts; real reports are almost all CJK, ASCII, whitespace and punctuation.
+    sample = text[:20000]
+    if not sample:
+        return False
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\n\r\t\f"))
+    plausible = sum(1 for ch in sample if _PLAUSIBLE.match(ch))
+    return odd > len(sample) // 50 or plausible < len(sample) * 0.85
+
+
+_PLAUSIBLE = re.compile(r"[\s\x20-\x7e\u00b7\u2010-\u206f\u2160-\u217f\u2460-\u24ff\u25a0-\u25ff"
+                        r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
 def decode_text(data: bytes) -> str:
     """Decode text bytes: BOMs first, then UTF-8, then GB18030, then a detected encoding."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     if b"\x00" in data[:4000]:
         # UTF-8 and GBK never hold a zero byte; Chinese UTF-16 without a BOM does (in ASCII characters).
         return _utf16_without_bom(data)
@@ -96,9 +112,7 @@ def _read_docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many types for malformed parts
-        raise ReportFileError(
-            f"无法读取 Word 文件（{type(exc).__name__}），请重新保存为 .docx 后上传。"
-        ) from None
+        raise ReportFileError(f"无法读取 Word 文件（{type(exc).__name__}），请重新保存为 .docx 后上传。") from None
     lines = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -120,7 +134,5 @@ def _read_pdf(data: bytes) -> str:
         raise ReportFileError(f"无法读取 PDF 文件（{type(exc).__name__}），请确认文件未损坏。") from None
     text = "\n".join(pages)
     if len(_CJK.findall(text)) < 20:
-        raise ReportFileError(
-            "该 PDF 没有可提取的文字（可能是扫描件或图片），请上传带文字层的 PDF、Word 或 TXT 文件。"
-        )
+        raise ReportFileError("该 PDF 没有可提取的文字（可能是扫描件或图片），请上传带文字层的 PDF、Word 或 TXT 文件。")
     return text

@@ -19,10 +19,14 @@ DROP_OPTIONS = "选项重复或不同类"
 DROP_BAND = "数字干扰项超出范围"
 DROP_LIST_MEMBER = "干扰项属于真实列表"
 DROP_DUPLICATE = "近似重复"
+DROP_NEGATIVE = "“不属于”题的答案出现在原文中"
+DROP_PAIR = "“分别”对应关系无法核对"
 DROP_BALANCE = "判断题正误平衡"
 DROP_LIMIT = "超出题量上限"
 DROP_NO_DISTRACTORS = "无法成题（干扰项不足、题干过长或答案外露）"
 
+NEGATIVE_TAG = "negative"
+PAIR_TAG = "pair"
 _LEAD_IN = re.compile(r"^.{0,100}?(?:指出|提出|强调|明确|要求|表示)[，：,:]")
 _BLANK = re.compile(r"[（(]\s*[）)]")
 
@@ -80,11 +84,7 @@ def _shape_problems(q: Question) -> list[str]:
     elif q.kind is Kind.TRUE_FALSE:
         if not isinstance(answer, bool):
             problems.append("判断题答案必须是“正确”或“错误”。")
-    elif (
-        not isinstance(answer, tuple)
-        or not answer
-        or not all(isinstance(a, str) and a.strip() for a in answer)
-    ):
+    elif not isinstance(answer, tuple) or not answer or not all(isinstance(a, str) and a.strip() for a in answer):
         problems.append("填空题至少需要一个可接受答案。")
     if q.kind is not Kind.TRUE_FALSE and not _BLANK.search(q.stem):
         problems.append("题干中缺少作答位置（ ）。")
@@ -116,7 +116,8 @@ def evidence_problems(q: Question, source: str) -> list[str]:
     """Problems tying the question to its evidence sentence in the normalised source."""
     if not q.evidence.strip():
         return ["缺少原文依据 evidence。"]
-    if q.evidence not in source:
+    # Evidence of a list that spans paragraphs is several verbatim lines, one excerpt per line.
+    if not all(line and line in source for line in q.evidence.split("\n")):
         return ["原文依据 evidence 不是报告中的原句，请从报告中复制原文。"]
     problems: list[str] = []
     if q.kind is Kind.TRUE_FALSE:
@@ -126,6 +127,10 @@ def evidence_problems(q: Question, source: str) -> list[str]:
         if q.answer is False and _contains(q.evidence, claim):
             problems.append("判断题答案为“错误”，但题干表述与原文依据一致。")
         return problems
+    if q.kind is Kind.SINGLE_CHOICE and NEGATIVE_TAG in q.tags:
+        return _negative_problems(q)
+    if q.kind is Kind.SINGLE_CHOICE and PAIR_TAG in q.tags:
+        return _pair_problems(q)
     if not all(_contains(q.evidence, key) for key in _keys(q)):
         problems.append("正确答案在原文依据中找不到，请核对答案。")
     if q.kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
@@ -133,6 +138,33 @@ def evidence_problems(q: Question, source: str) -> list[str]:
         if any(o not in keys and _contains(q.evidence, o) for o in q.options):
             problems.append("有干扰项出现在原文依据中，可能也是正确答案。")
     return problems
+
+
+def _negative_problems(q: Question) -> list[str]:
+    """“不属于…的是”: every other option is stated in the evidence, the key is not."""
+    keys = _keys(q)
+    if any(_contains(q.evidence, key) for key in keys):
+        return ["“不属于”题的答案出现在原文依据中，它可能也属于该列表。"]
+    if not all(_contains(q.evidence, o) for o in q.options if o not in keys):
+        return ["“不属于”题的其他选项应当都能在原文依据中找到。"]
+    return []
+
+
+_PAIR_ITEM = re.compile(r"其中“([^“”]+)”")
+
+
+def _pair_problems(q: Question) -> list[str]:
+    """A 分别 question: the key is the value stated for the named item, the others belong to other items."""
+    from questions.extract.pairs import pair_tables
+
+    item = _PAIR_ITEM.search(q.stem)
+    keys = _keys(q)
+    for table in pair_tables(q.evidence) if item and keys else []:
+        stated = table.get(item.group(1)) if item else None
+        others = {v for k, v in table.items() if item and k != item.group(1)}
+        if stated == keys[0] and all(o in others for o in q.options if o != stated):
+            return []
+    return ["“分别”对应关系无法从原文依据核对：答案应是该项对应的数值，其他选项应是其余各项的数值。"]
 
 
 def validate_question(q: Question, *, source_text: str | None = None) -> list[str]:

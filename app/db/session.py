@@ -92,4 +92,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             await run_in_threadpool(session.close)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response leaves. With FastAPI's default ("request") the commit
+# runs after a 303 is sent, so the browser's next GET can miss what the POST just wrote, and a failed
+# commit is never reported to the person who pressed the button.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

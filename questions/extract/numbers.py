@@ -23,9 +23,7 @@ _ARABIC = re.compile(
 )
 # Chinese counts that quiz writers blank (三重压力, 连续十四年); 一 is too often an article, and 次 too
 # often part of a term (三次产业).
-_CHINESE = re.compile(
-    r"(?P<pre>连续)?(?P<num>[二两三四五六七八九十]{1,3})(?P<unit>个|项|张|大|重|批|条|类|方面|年)"
-)
+_CHINESE = re.compile(r"(?P<pre>连续)?(?P<num>[二两三四五六七八九十]{1,3})(?P<unit>个|项|张|大|重|批|条|类|方面|年)")
 _BAD_BEFORE = re.compile(r"[A-Za-z0-9.+\-~～—第]$|[A-Za-z]\d*$")
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z0-9+\-~～—至到]|%?[-~～—至到]\d|月|日|号|年代|年度|年来|年间|级)")
 
@@ -36,6 +34,10 @@ _LOWER_VERB = re.compile(r"(?:突破|超过|超|逾|高于|多于|大于|不少�
 _UPPER_VERB = re.compile(r"(?:控制在|低于|少于|不超过|不高于|降至|降到|压减到|压缩到)$")
 # The second number of a range (100万元至300万元, 5%-5.5%) is not a fact on its own.
 _RANGE_END = re.compile(r"\d[^\d，。；、]{0,4}(?:至|到|-|～|~|—)$")
+# ...unless a change verb sits between them: the 74% of 由21%提升至74% is a value of its own.
+_CHANGE_TO = re.compile(
+    r"\d[^\d，。；、]{0,4}(?:提高|提升|增加|增长|扩大|上升|升|下降|降低|减少|压减|缩减|缩小|收窄|降)(?:至|到)$"
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def find_numbers(sent: Sent) -> list[NumberFact]:
             continue
         if unit == "年" and not before.endswith(("连续", "延长", "达", "用", "近", "超过")):
             continue
-        if _RANGE_END.search(before):
+        if _RANGE_END.search(before) and not _CHANGE_TO.search(before):
             continue
         facts.append(
             NumberFact(
@@ -121,12 +123,7 @@ def find_numbers(sent: Sent) -> list[NumberFact]:
     for match in _CHINESE.finditer(text):
         before, after = text[: match.start()], text[match.end() :]
         value = parse_chinese_int(match["num"])
-        if (
-            value is None
-            or value < 2
-            or _BAD_BEFORE.search(before)
-            or re.match(r"[一二三四五六七八九十百千万]", after)
-        ):
+        if value is None or value < 2 or _BAD_BEFORE.search(before) or re.match(r"[一二三四五六七八九十百千万]", after):
             continue
         if match["unit"] == "年" and not match["pre"]:
             continue

@@ -11,9 +11,7 @@ from questions.text import has_placeholder
 _QUOTED = re.compile(r"“([^“”，。；：！？、\s]{2,10})”")
 _NUMBERED = re.compile(r"^[一二两三四五六七八九十百千万\d]")
 # Glossary notes: ［12］“45432”发展架构：… or 3.“四融一共”和美乡村：…
-_NOTE = re.compile(
-    r"^(?:[［\[]\d{1,3}[］\]]|\d{1,3}[.．、]\s*)(?P<term>[^：:。]{1,30})[：:](?P<definition>.+)$"
-)
+_NOTE = re.compile(r"^(?:[［\[]\d{1,3}[］\]]|\d{1,3}[.．、]\s*)(?P<term>[^：:。]{1,30})[：:](?P<definition>.+)$")
 
 
 @dataclass(frozen=True)

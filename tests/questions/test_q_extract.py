@@ -9,9 +9,7 @@ from questions.sentences import Sent, clause_bounds
 
 
 def _sent(text: str, *, glossary: bool = False) -> Sent:
-    return Sent(
-        text=text, section="一、回顾", top="一、回顾", order=0, glossary=glossary, target=False, whole=True
-    )
+    return Sent(text=text, section="一、回顾", top="一、回顾", order=0, glossary=glossary, target=False, whole=True)
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,11 @@ def _zip(files: dict[str, bytes]) -> bytes:
         (_pdf_without_text(), "scan.pdf", "扫描件"),
         (b"%PDF-1.4 garbage", "a.pdf", "PDF"),
         (b"   \n\n", "a.txt", "没有可用的文字"),
+        (b"\xff\xfe\x00", "odd.txt", "二进制"),
+        (bytes(range(256)) * 40, "random.txt", "二进制"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(7, 250)) * 30, "photo.md", "UTF-8"),
     ],
+    ids=lambda value: value if isinstance(value, str) else None,
 )
 def test_bad_files_get_a_chinese_message(data: bytes, name: str, fragment: str) -> None:
     with pytest.raises(ReportFileError) as caught:

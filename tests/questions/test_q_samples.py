@@ -16,6 +16,7 @@ from questions import (
     read_report,
     validate_question,
 )
+from questions.metrics import key_positions, outsider_sources
 from questions.text import has_placeholder
 
 pytestmark = pytest.mark.shared
@@ -78,6 +79,34 @@ def test_bank_matches_golden_file(sample: Path) -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert golden.exists(), "no golden file yet: run UPDATE_GOLDEN=1 pytest tests/questions"
-    assert text == golden.read_text("utf-8"), (
-        "bank changed: review, then UPDATE_GOLDEN=1 pytest tests/questions"
-    )
+    assert text == golden.read_text("utf-8"), "bank changed: review, then UPDATE_GOLDEN=1 pytest tests/questions"
+
+
+def test_choice_keys_are_spread_over_the_letters(sample: Path) -> None:
+    if "reports" not in sample.parts:
+        pytest.skip("seeds have too few choice questions to measure a spread")
+    _, result = _run(sample)
+    for label, letters in key_positions(result.bank).items():
+        total = sum(letters[c] for c in "ABCD")
+        if "/" in label and total < 40:
+            continue  # too few keys in a fact group to judge
+        shares = [letters[c] / total for c in "ABCD"]
+        assert min(shares) >= 0.10 and max(shares) <= 0.45, (label, letters)
+
+
+def test_no_bounded_number_is_asked_as_a_choice(sample: Path) -> None:
+    _, result = _run(sample)
+    for q in result.bank.questions:
+        if q.kind is Kind.SINGLE_CHOICE and "number" in q.tags and "pair" not in q.tags:
+            key = q.options[q.answer] if isinstance(q.answer, int) else ""
+            assert not key.startswith(("超过", "超", "逾", "不少于", "不低于")), q
+            assert not key.endswith(("以上", "以内", "以下")), q
+
+
+def test_list_outsiders_come_mostly_from_the_same_part(sample: Path) -> None:
+    if "reports" not in sample.parts:
+        pytest.skip("seeds have too few lists to measure")
+    raw = read_report(sample.read_bytes(), sample.name)
+    _, result = _run(sample)
+    sources = outsider_sources(raw, result.bank)
+    assert sources["same"] / (sources["same"] + sources["other"]) >= 0.75, sources

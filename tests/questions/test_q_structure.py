@@ -47,9 +47,7 @@ def test_untitled_report_starts_with_preface() -> None:
 
 
 def test_parenthesised_numbers_are_top_level_when_nothing_is_above_them() -> None:
-    document = parse_document(
-        "（一）加强组织领导\n正文一。\n1. 健全制度。\n正文二。\n（二）深化改革\n正文三。\n"
-    )
+    document = parse_document("（一）加强组织领导\n正文一。\n1. 健全制度。\n正文二。\n（二）深化改革\n正文三。\n")
     assert [(s.heading, s.level) for s in document.sections] == [
         ("（一）加强组织领导", 1),
         ("1. 健全制度", 2),
@@ -58,9 +56,7 @@ def test_parenthesised_numbers_are_top_level_when_nothing_is_above_them() -> Non
 
 
 def test_numbered_notes_with_colons_are_paragraphs() -> None:
-    text = (
-        "一、回顾\n正文。\n附件\n1.“两新”：大规模设备更新和消费品以旧换新。\n2.“两重”：国家重大战略实施。\n"
-    )
+    text = "一、回顾\n正文。\n附件\n1.“两新”：大规模设备更新和消费品以旧换新。\n2.“两重”：国家重大战略实施。\n"
     document = parse_document(text)
     assert [s.heading for s in document.sections] == ["一、回顾", "附件"]
     assert len(document.sections[1].paragraphs) == 2

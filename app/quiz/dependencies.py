@@ -1,0 +1,93 @@
+"""Load-and-check dependencies of the employee pages: the campaign, who is answering, their attempt."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from app.accounts.models import Person
+from app.db.session import SessionDep
+from app.quiz import campaigns as campaign_service
+from app.quiz import service
+from app.quiz.exceptions import CampaignDraft, CampaignNotFound, NotIdentified, NotYourAttempt
+from app.quiz.models import Attempt, Campaign, CampaignStatus
+
+QUIZ_SESSION_KEY = "quiz"
+
+
+def remember_person(request: Request, campaign: Campaign, person: Person) -> None:
+    """Keep who is answering this campaign in the signed session cookie."""
+    known = dict(request.session.get(QUIZ_SESSION_KEY) or {})
+    known[str(campaign.id)] = person.id
+    request.session[QUIZ_SESSION_KEY] = known
+
+
+def forget_person(request: Request, campaign: Campaign) -> None:
+    """Let someone else identify on this phone."""
+    known = dict(request.session.get(QUIZ_SESSION_KEY) or {})
+    known.pop(str(campaign.id), None)
+    request.session[QUIZ_SESSION_KEY] = known
+
+
+def identified_person_id(request: Request, campaign_id: int) -> int | None:
+    """The person this browser identified as for a campaign, if any."""
+    known = request.session.get(QUIZ_SESSION_KEY)
+    value = known.get(str(campaign_id)) if isinstance(known, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def campaign_from_slug(slug: str, session: SessionDep) -> Campaign:
+    """The published (or closed) campaign behind a link; drafts stay hidden."""
+    campaign = campaign_service.find_campaign_by_slug(session, slug)
+    if campaign is None:
+        raise CampaignNotFound()
+    if campaign.status == CampaignStatus.DRAFT:
+        raise CampaignDraft()
+    return campaign
+
+
+CampaignFromSlug = Annotated[Campaign, Depends(campaign_from_slug)]
+
+
+def maybe_person(request: Request, campaign: CampaignFromSlug, session: SessionDep) -> Person | None:
+    """The identified, still active person for this campaign, or None."""
+    person_id = identified_person_id(request, campaign.id)
+    person = session.get(Person, person_id) if person_id is not None else None
+    return person if person is not None and person.active else None
+
+
+MaybePerson = Annotated[Person | None, Depends(maybe_person)]
+
+
+def identified_person(person: MaybePerson) -> Person:
+    """The identified person; anyone else is asked to identify first."""
+    if person is None:
+        raise NotIdentified()
+    return person
+
+
+IdentifiedPerson = Annotated[Person, Depends(identified_person)]
+
+
+def attempt_from_path(token: str, request: Request, session: SessionDep) -> Attempt:
+    """The attempt of the URL, only for the person who owns it; an overdue one is submitted on the way."""
+    attempt = service.get_attempt_by_token(session, token)
+    person_id = identified_person_id(request, attempt.campaign_id)
+    if person_id is None:
+        raise NotIdentified()
+    if person_id != attempt.person_id:
+        raise NotYourAttempt()
+    # The server is the clock: whoever touches an overdue attempt first submits it.
+    service.expire_if_due(session, attempt)
+    return attempt
+
+
+AttemptDep = Annotated[Attempt, Depends(attempt_from_path)]
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form (already parsed by the CSRF check), for forms whose fields depend on the attempt."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(form_data)]

@@ -1,0 +1,218 @@
+"""Employee pages before the quiz: the campaign link, identification, study, starting an attempt."""
+
+import secrets
+from random import Random
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from app.accounts.dependencies import client_ip
+from app.accounts.models import Person, Unit
+from app.core.exceptions import AppError
+from app.core.templating import render
+from app.db.session import SessionDep
+from app.quiz import campaigns as campaign_service
+from app.quiz import identity, results, service, study
+from app.quiz.attempt_views import router as attempt_router
+from app.quiz.dependencies import (
+    CampaignFromSlug,
+    IdentifiedPerson,
+    MaybePerson,
+    forget_person,
+    maybe_person,
+    remember_person,
+)
+from app.quiz.exceptions import IdentifyLocked, StudyRequired
+from app.quiz.models import Campaign, CampaignStatus, IdentityMode
+from app.quiz.presenters import campaign_rules
+from app.quiz.schemas import FontForm, IdentifyForm, StartForm, StudyBeat
+
+router = APIRouter()
+router.include_router(attempt_router)
+
+FONT_COOKIE = "ceyice_font"
+# A county may have hundreds of units: beyond this many, groups start folded until the person searches.
+FOLD_UNITS_OVER = 40
+
+
+@router.get("/c/{slug}", name="quiz:entry")
+def entry(request: Request, slug: str, session: SessionDep, u: str = "") -> Response:
+    campaign = campaign_service.find_campaign_by_slug(session, slug)
+    if campaign is None or campaign.status == CampaignStatus.DRAFT:
+        # Friendly and indistinguishable: a draft's link must not reveal that the campaign exists.
+        reason = "unknown" if campaign is None else "draft"
+        return render(request, "quiz/unavailable.html", {"reason": reason}, status_code=404)
+    person = _person_for(request, session, campaign)
+    context: dict[str, object] = {
+        "campaign": campaign,
+        "rules": campaign_rules(campaign),
+        "state": service.window(campaign),
+        "person": person,
+        "preset": identity.find_campaign_unit(session, campaign, code=u) if u else None,
+        "unit_code": u,
+    }
+    if person is not None:
+        context.update(_progress(session, campaign, person))
+    return render(request, "quiz/entry.html", context)
+
+
+def _person_for(request: Request, session: SessionDep, campaign: Campaign) -> Person | None:
+    # The entry page renders unknown and draft campaigns itself, so it cannot take CampaignFromSlug.
+    return maybe_person(request, campaign, session)
+
+
+def _progress(session: SessionDep, campaign: Campaign, person: Person) -> dict[str, object]:
+    current = service.find_in_progress(session, campaign=campaign, person_id=person.id)
+    if current is not None and service.expire_if_due(session, current):
+        current = None
+    attempts = service.attempts_of(session, campaign=campaign, person_id=person.id)
+    return {
+        "unit": session.get_one(Unit, person.unit_id),
+        "in_progress": current,
+        "attempts": [a for a in attempts if a.status == "submitted"],
+        "counted": next((a for a in attempts if a.counted), None),
+        "attempts_left": service.attempts_left(session, campaign=campaign, person_id=person.id),
+        "studied": study.studied_seconds(session, campaign=campaign, person_id=person.id),
+        "study_left": study.seconds_still_required(session, campaign=campaign, person_id=person.id),
+        "reveal": results.answers_visible(campaign),
+    }
+
+
+@router.get("/c/{slug}/identify", name="quiz:identify")
+def identify_page(request: Request, campaign: CampaignFromSlug, session: SessionDep, u: str = "",
+                  q: str = "", unit: int | None = None) -> Response:
+    return _identify(request, session, campaign, IdentifyForm(unit_id=unit, q=q), unit_code=u)
+
+
+def _identify(request: Request, session: SessionDep, campaign: Campaign, form: IdentifyForm, *,
+              unit_code: str = "", error: str | None = None, contact: str | None = None,
+              status_code: int = 200) -> Response:
+    chosen = identity.find_campaign_unit(session, campaign, unit_id=form.unit_id, code=unit_code)
+    units = identity.campaign_units(session, campaign)
+    groups = identity.group_units(units, query=form.q) if chosen is None else []
+    return render(request, "quiz/identify.html", {
+        "campaign": campaign,
+        "form": form,
+        "chosen": chosen,
+        "unit_code": unit_code if chosen is not None else "",
+        "groups": groups,
+        "fold": not form.q and len(units) > FOLD_UNITS_OVER,
+        "open_mode": campaign.identity_mode == IdentityMode.OPEN,
+        "state": service.window(campaign),
+        "error": error,
+        "contact": contact,
+    }, status_code=status_code)
+
+
+@router.post("/c/{slug}/identify", name="quiz:identify_submit")
+def identify_submit(request: Request, campaign: CampaignFromSlug, session: SessionDep,
+                    form: Annotated[IdentifyForm, Form()], u: str = "") -> Response:
+    chosen = identity.find_campaign_unit(session, campaign, unit_id=form.unit_id, code=u)
+    name = identity.clean_name(form.name)
+    if chosen is None or not name or (campaign.identity_mode == IdentityMode.ROSTER and not form.code.strip()):
+        missing = "单位" if chosen is None else "姓名" if not name else "手机号后4位或工号"
+        return _identify(request, session, campaign, form, unit_code=u, error=f"请填写{missing}。",
+                         status_code=422)
+    keys = identity.throttle_keys(campaign, name=name, address=client_ip(request))
+    if identity.is_locked(session, keys):
+        return _identify(request, session, campaign, form, unit_code=u, error=IdentifyLocked.message,
+                         status_code=429)
+    if campaign.identity_mode == IdentityMode.OPEN:
+        person: Person | None = identity.declare_person(session, unit=chosen, name=name)
+    else:
+        person = identity.match_roster(session, unit=chosen, name=name, code=form.code)
+    if person is None:
+        # Returned, not raised: the failure must be committed for the throttle to count it.
+        locked = identity.record_failure(session, keys)
+        liaison = identity.liaison_for(session, chosen)
+        contact = (liaison.display_name or liaison.username) if liaison else None
+        error = IdentifyLocked.message if locked else (
+            f"在“{chosen.full_name}”的名单中没有找到与“{name}”和所填号码相符的人员。"
+            "请核对姓名（与单位花名册一致）和手机号后4位或工号，或检查所选单位。")
+        return _identify(request, session, campaign, form, unit_code=u, error=error, contact=contact,
+                         status_code=429 if locked else 422)
+    identity.clear_failures(session, keys)
+    remember_person(request, campaign, person)
+    current = service.find_in_progress(session, campaign=campaign, person_id=person.id)
+    if current is not None:
+        return RedirectResponse(request.url_for("quiz:attempt", token=current.token), status_code=303)
+    if service.attempts_left(session, campaign=campaign, person_id=person.id) == 0:
+        return RedirectResponse(request.url_for("quiz:entry", slug=campaign.slug), status_code=303)
+    return RedirectResponse(request.url_for("quiz:study", slug=campaign.slug), status_code=303)
+
+
+@router.post("/c/{slug}/leave", name="quiz:leave")
+def leave(request: Request, campaign: CampaignFromSlug) -> Response:
+    forget_person(request, campaign)
+    return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
+
+
+@router.get("/c/{slug}/study", name="quiz:study")
+def study_page(request: Request, campaign: CampaignFromSlug, person: MaybePerson, session: SessionDep,
+               error: str = "") -> Response:
+    if person is None:
+        return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
+    report = study.campaign_report(session, campaign)
+    visit = study.begin_study(session, campaign=campaign, person_id=person.id)
+    context = _progress(session, campaign, person)
+    context.update({
+        "campaign": campaign,
+        "person": person,
+        "report": report,
+        "document": study.report_document(report) if report else None,
+        "visit": visit,
+        "state": service.window(campaign),
+        "error": StudyRequired.message if error == "study" else None,
+        "large": request.cookies.get(FONT_COOKIE) == "large",
+    })
+    return render(request, "quiz/study.html", context)
+
+
+@router.post("/api/c/{slug}/study/{visit_id}", name="quiz:study_beat")
+def study_beat(campaign: CampaignFromSlug, person: IdentifiedPerson, session: SessionDep,
+               visit_id: int) -> StudyBeat:
+    visit = study.get_visit(session, visit_id=visit_id, campaign=campaign, person_id=person.id)
+    study.record_reading(session, visit)
+    return StudyBeat(seconds=study.studied_seconds(session, campaign=campaign, person_id=person.id),
+                     required_left=study.seconds_still_required(session, campaign=campaign, person_id=person.id))
+
+
+@router.post("/c/{slug}/start", name="quiz:start")
+def start(request: Request, campaign: CampaignFromSlug, person: IdentifiedPerson, session: SessionDep,
+          form: Annotated[StartForm, Form()]) -> Response:
+    current = service.find_in_progress(session, campaign=campaign, person_id=person.id)
+    if current is not None and not service.expire_if_due(session, current):
+        return RedirectResponse(request.url_for("quiz:attempt", token=current.token), status_code=303)
+    if form.visit is not None:
+        visit = study.find_visit(session, visit_id=form.visit, campaign=campaign, person_id=person.id)
+        if visit is not None:
+            # Without JavaScript no heartbeat came: the time on the page is the reading time.
+            study.record_reading(session, visit, cap=study.FALLBACK_CAP)
+    try:
+        study.check_studied(session, campaign=campaign, person_id=person.id)
+        attempt = service.start_attempt(session, campaign=campaign, person=person,
+                                        rng=Random(secrets.randbits(64)),  # noqa: S311  (a draw, not a secret)
+                                        user_agent=request.headers.get("user-agent", ""))
+    except StudyRequired as exc:
+        # Rendered, not raised, so the reading time just credited is kept.
+        context = _progress(session, campaign, person)
+        return render(request, "quiz/notice.html", {"campaign": campaign, "title": "请先学习", "message": exc.message,
+                                                    "study_link": True, **context}, status_code=409)
+    except AppError as exc:
+        return render(request, "quiz/notice.html", {"campaign": campaign, "title": "无法开始答题",
+                                                    "message": exc.message, "study_link": False},
+                      status_code=exc.status_code)
+    return RedirectResponse(request.url_for("quiz:question", token=attempt.token, number=1), status_code=303)
+
+
+@router.post("/font", name="quiz:font")
+def font(request: Request, form: Annotated[FontForm, Form()]) -> Response:
+    target = form.next if form.next.startswith("/") and not form.next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if form.size == "large":
+        response.set_cookie(FONT_COOKIE, "large", max_age=365 * 24 * 3600, samesite="lax")
+    else:
+        response.delete_cookie(FONT_COOKIE)
+    return response
