@@ -1,5 +1,6 @@
 """Reports and banks: upload, generation with progress, review and editing, import and export."""
 
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import quote
 
@@ -181,6 +182,9 @@ def _save(request: Request, session: SessionDep, user: AdminDep, bank: Bank, for
           row_id: int | None) -> Response:
     row = editing.get_question(session, bank, row_id) if row_id is not None else None
     question, problems = form.to_question(row.uid if row else "q-new")
+    if question is not None and row is not None:
+        # Tags are not on the form but change how a key is checked ("negative": the odd one out).
+        question = replace(question, tags=tuple(row.payload.get("tags") or ()))
     if question is not None:
         try:
             row = editing.save_question(session, bank=bank, question=question, row=row)

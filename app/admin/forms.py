@@ -21,7 +21,8 @@ STATUS_LABELS = {"draft": "草稿", "published": "进行中", "closed": "已结�
 
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    # Browsers send textarea line breaks as CRLF; evidence must match the report's LF text exactly.
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
 
 
 @dataclass
