@@ -21,7 +21,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, select, t
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.accounts.models import Person, Unit
-from app.quiz.models import Attempt, AttemptStatus, Campaign, StudySession
+from app.quiz.models import Attempt, AttemptSource, AttemptStatus, Campaign, StudySession
+from app.reports.exceptions import UnitNotInCampaign
 
 # Scores are stored rounded to 2 decimals; compare against thresholds with this much slack.
 EPSILON = 0.005
@@ -120,10 +121,13 @@ class Ranked:
 # --- scope ------------------------------------------------------------------------------------------
 
 def view_root(session: Session, campaign: Campaign, within: Unit | None) -> Unit | None:
-    """The unit a view starts from: the narrower of the campaign's root and the caller's unit."""
-    if within is not None:
-        return within
-    return session.get(Unit, campaign.root_unit_id) if campaign.root_unit_id else None
+    """The unit a view starts from: the narrower of the campaign's root and the asked-for unit."""
+    root = session.get(Unit, campaign.root_unit_id) if campaign.root_unit_id else None
+    if within is None or root is None or within.tree_path.startswith(root.tree_path):
+        return within or root
+    if root.tree_path.startswith(within.tree_path):
+        return root
+    raise UnitNotInCampaign()
 
 
 def units_in_view(session: Session, root: Unit | None) -> list[Unit]:
@@ -347,3 +351,25 @@ def flatten(rows: Sequence[UnitFigures]) -> list[UnitFigures]:
         out.append(row)
         out.extend(flatten(row.children))
     return out
+
+
+def paper_participants(session: Session, campaign: Campaign, *, within: Unit | None = None) -> int:
+    """How many participants of the view were counted from a paper quiz (纸质)."""
+    root = view_root(session, campaign, within)
+    return int(session.scalar(
+        select(func.count()).select_from(Attempt)
+        .where(counted_filter(campaign, root), Attempt.source == AttemptSource.PAPER,
+               Attempt.person_id.not_in(gone_people()))
+    ) or 0)
+
+
+def format_score(value: float | None) -> str:
+    """82 or 82.5, as people write scores; a dash when there is none."""
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if abs(value - round(value)) < 0.005 else f"{value:.1f}"
+
+
+def format_rate(value: float | None) -> str:
+    """A rate as a percentage with one decimal."""
+    return "—" if value is None else f"{value * 100:.1f}%"

@@ -73,8 +73,8 @@ def submit(session: Session, campaign: Campaign, person: Person, score: float, w
 
 
 def campaign(session: Session, *, policy: ScorePolicy = ScorePolicy.BEST, root: Unit | None = None,
-             rule: dict[str, int] | None = None) -> Campaign:
-    bank = factories.bank(session)
+             rule: dict[str, int] | None = None, per_kind: int = 6) -> Campaign:
+    bank = factories.bank(session, per_kind=per_kind)
     made = campaign_service.create_campaign(
         session, bank=bank, title="测一测：政府工作报告知多少", root_unit=root, max_attempts=3, score_policy=policy,
         draw_rule=rule or {"single_choice": 2, "multiple_choice": 1, "true_false": 1, "fill_blank": 1},

@@ -1,0 +1,159 @@
+"""Report pages under /admin/reports: campaign and unit dashboards, item analysis, charts, exports."""
+
+import tempfile
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+from starlette.background import BackgroundTask
+from starlette.responses import Response, StreamingResponse
+
+from app.accounts.dependencies import ScopeDep, ScopedUnit, current_admin
+from app.accounts.models import Unit
+from app.core.templating import render
+from app.core.timeutil import format_local, utc_now
+from app.db.session import SessionDep
+from app.quiz.models import Campaign
+from app.reports import charts, exports, service
+from app.reports import people as people_service
+from app.reports.brief import write_brief
+from app.reports.dependencies import CampaignDep, ViewUnit
+from app.reports.exceptions import UnknownExport
+from app.reports.items import item_analysis
+
+router = APIRouter(prefix="/admin/reports", dependencies=[Depends(current_admin)])
+
+STATUS_LABELS = {"draft": "草稿", "published": "进行中", "closed": "已结束"}
+MISSING_SHOWN = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("", name="reports:index")
+def index(request: Request, session: SessionDep, scope: ScopeDep) -> Response:
+    campaigns = list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc())))
+    return render(request, "reports/index.html", {"scope": scope, "campaigns": campaigns, "nav": "reports",
+                                                  "status_labels": STATUS_LABELS})
+
+
+@router.get("/{campaign_id}", name="reports:campaign")
+def campaign_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep) -> Response:
+    return _dashboard(request, session, scope, campaign, scope.unit)
+
+
+@router.get("/{campaign_id}/units/{unit_id}", name="reports:unit")
+def unit_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep,
+              unit: ScopedUnit) -> Response:
+    return _dashboard(request, session, scope, campaign, unit)
+
+
+def _dashboard(request: Request, session: SessionDep, scope: ScopeDep, campaign: Campaign,
+               unit: Unit | None) -> Response:
+    summary = service.summarise(session, campaign, within=unit)
+    missing = people_service.non_participants(session, campaign, within=unit, limit=MISSING_SHOWN)
+    context: dict[str, Any] = {
+        "scope": scope, "nav": "reports", "campaign": campaign, "summary": summary, "unit": summary.root,
+        "rows": summary.top, "bands": service.score_bands(session, campaign, within=unit),
+        "by_rate": service.rank(summary.top, by="rate"), "by_average": service.rank(summary.top, by="average"),
+        "missing": missing, "missing_count": summary.total.missing, "missing_shown": MISSING_SHOWN,
+        "paper": service.paper_participants(session, campaign, within=unit),
+        "target": service.TARGET_RATE, "breadcrumbs": _breadcrumbs(session, scope, summary.root),
+        "unit_query": {"unit": summary.root.id} if summary.root else {},
+        "status_labels": STATUS_LABELS, "now_label": format_local(utc_now()),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _breadcrumbs(session: SessionDep, scope: ScopeDep, unit: Unit | None) -> list[Unit]:
+    """Ancestors of the unit the caller may open, top first."""
+    if unit is None:
+        return []
+    ids = [int(part) for part in unit.tree_path.strip("/").split("/")[:-1]]
+    found = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found and scope.covers(found[i])]
+
+
+@router.get("/{campaign_id}/items", name="reports:items")
+def items_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep,
+               unit: ViewUnit) -> Response:
+    root = service.view_root(session, campaign, unit)
+    items = item_analysis(session, campaign, within=unit)
+    return render(request, "reports/items.html", {
+        "scope": scope, "nav": "reports", "campaign": campaign, "unit": root, "items": items,
+        "flagged": sum(1 for it in items if it.flags),
+        "unit_query": {"unit": root.id} if root else {},
+    })
+
+
+@router.get("/{campaign_id}/charts/{chart}.svg", name="reports:chart")
+def chart(session: SessionDep, campaign: CampaignDep, unit: ViewUnit, chart: str) -> Response:
+    if chart == "participation":
+        summary = service.summarise(session, campaign, within=unit)
+        rows = tuple((r.unit.name, r.total.rate) for r in summary.top if r.total.rate is not None)
+        body = charts.participation_chart(rows, service.TARGET_RATE)
+    elif chart == "distribution":
+        bands = service.score_bands(session, campaign, within=unit)
+        body = charts.distribution_chart(tuple((b.label, b.count) for b in bands))
+    elif chart == "daily":
+        roster = service.summarise(session, campaign, within=unit).total.roster
+        body = charts.daily_chart(tuple(service.daily_participation(session, campaign, within=unit)), roster)
+    else:
+        raise UnknownExport("没有这个图表。")
+    # Private: the figures belong to a signed-in scope; a short cache spares reloads.
+    return Response(body, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=60"})
+
+
+def _filename(campaign: Campaign, unit: Unit | None, label: str, ext: str) -> str:
+    stamp = format_local(utc_now(), "%Y%m%d")
+    return f"{campaign.title}-{unit.name + '-' if unit else ''}{label}-{stamp}.{ext}"
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f"attachment; filename=\"export.{name.rsplit('.', 1)[-1]}\"; "
+                                   f"filename*=UTF-8''{quote(name)}"}
+
+
+def _spooled() -> Any:
+    return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+
+
+def _file_response(handle: Any, media_type: str, name: str) -> Response:
+    handle.seek(0)
+
+    def chunks() -> Any:
+        while block := handle.read(64 * 1024):
+            yield block
+
+    return StreamingResponse(chunks(), media_type=media_type, headers=_attachment(name),
+                             background=BackgroundTask(handle.close))
+
+
+@router.get("/{campaign_id}/export.xlsx", name="reports:export_xlsx")
+def export_xlsx(session: SessionDep, campaign: CampaignDep, unit: ViewUnit) -> Response:
+    root = service.view_root(session, campaign, unit)
+    handle = _spooled()
+    exports.write_xlsx(session, campaign, handle, within=unit)
+    return _file_response(handle, XLSX, _filename(campaign, root, "统计", "xlsx"))
+
+
+@router.get("/{campaign_id}/export.csv", name="reports:export_csv")
+def export_csv(session: SessionDep, campaign: CampaignDep, unit: ViewUnit, sheet: str = "people") -> Response:
+    if sheet not in exports.SHEETS:
+        raise UnknownExport()
+    root = service.view_root(session, campaign, unit)
+    header, rows = exports.csv_rows(session, campaign, sheet, unit)
+    handle = _spooled()
+    for chunk in exports.stream_csv(header, rows):
+        handle.write(chunk)
+    return _file_response(handle, "text/csv; charset=utf-8", _filename(campaign, root, exports.SHEETS[sheet], "csv"))
+
+
+@router.get("/{campaign_id}/brief.docx", name="reports:export_docx")
+def export_docx(session: SessionDep, campaign: CampaignDep, unit: ViewUnit) -> Response:
+    root = service.view_root(session, campaign, unit)
+    handle = _spooled()
+    write_brief(session, campaign, handle, within=unit)
+    return _file_response(handle, DOCX, _filename(campaign, root, "答题简要情况", "docx"))
+
+
