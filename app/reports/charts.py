@@ -16,6 +16,7 @@ from app.reports.fonts import find_cjk_font
 
 RED = "#b3261e"
 RED_SOFT = "#f4b6b0"
+GREEN = "#1a7f37"
 GREY = "#6b7280"
 INK = "#1f2328"
 _LOCK = threading.Lock()  # rcParams are process-global; one render at a time
@@ -54,13 +55,14 @@ def _render(draw: object, width: float, height: float) -> bytes:
 @lru_cache(maxsize=256)
 def participation_chart(rows: tuple[tuple[str, float], ...], target: float) -> bytes:
     """Horizontal bars: participation rate per unit, with the target rate marked."""
-    height = max(2.2, 0.42 * len(rows) + 1.1)
+    height = max(2.0, 0.4 * len(rows) + 1.2)
 
     def draw(fig: object) -> None:
         ax = fig.add_subplot()  # type: ignore[attr-defined]
         names = [name for name, _ in rows][::-1]
         values = [rate * 100 for _, rate in rows][::-1]
-        colors = [RED if v >= target * 100 else RED_SOFT for v in values]
+        # Red marks a unit below the target, as the table beside it does.
+        colors = [GREEN if v >= target * 100 else RED for v in values]
         bars = ax.barh(names, values, color=colors, height=0.62)
         ax.axvline(target * 100, color=GREY, linestyle="--", linewidth=1)
         ax.text(target * 100, len(names) - 0.4, f" 目标 {target * 100:.0f}%", color=GREY, fontsize=10, va="bottom")
@@ -72,7 +74,7 @@ def participation_chart(rows: tuple[tuple[str, float], ...], target: float) -> b
         if not rows:
             ax.text(0.5, 0.5, "暂无数据", transform=ax.transAxes, ha="center", color=GREY)
 
-    return _render(draw, 7.2, height)
+    return _render(draw, 5.8, height)
 
 
 @lru_cache(maxsize=256)
@@ -91,7 +93,7 @@ def distribution_chart(bands: tuple[tuple[str, int], ...]) -> bytes:
                     fontsize=10, color=INK)
         ax.set_ylim(0, max([1, *counts]) * 1.18)
 
-    return _render(draw, 6.4, 3.2)
+    return _render(draw, 5.6, 3.2)
 
 
 @lru_cache(maxsize=256)
@@ -116,4 +118,4 @@ def daily_chart(days: tuple[tuple[date, int, int], ...], roster: int) -> bytes:
         if len(labels) > 12:
             ax.tick_params(axis="x", labelrotation=45)
 
-    return _render(draw, 6.4, 3.2)
+    return _render(draw, 5.6, 3.2)
