@@ -1,8 +1,8 @@
 """Alembic environment: runs migrations on a given connection or on the configured database."""
 
-from alembic import context
 from sqlalchemy import Connection
 
+from alembic import context
 from app.core.config import get_settings
 from app.db.session import make_engine
 from app.models import Base

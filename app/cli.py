@@ -2,6 +2,7 @@
 
 import getpass
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy.orm import Session
@@ -10,7 +11,8 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.core.config import Environment, get_settings
 from app.core.exceptions import AppError
-from app.db import migrate
+from app.core.timeutil import CHINA, utc_now
+from app.db import backup, migrate
 from app.db.session import make_engine, make_sessionmaker
 from questions.cli import bank as bank_commands
 
@@ -33,6 +35,34 @@ def db_upgrade() -> None:
     migrate.upgrade(engine)
     engine.dispose()
     click.echo(f"数据库已是最新结构：{_safe_url(settings.database_url)}")
+
+
+@db.command("backup")
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+def db_backup(target: Path | None) -> None:
+    """Back up the SQLite database while the service runs (PostgreSQL: use pg_dump)."""
+    settings = get_settings()
+    target = target or settings.data_dir / "backups" / backup.default_backup_name(utc_now().astimezone(CHINA))
+    try:
+        done = backup.backup(settings, target)
+    except AppError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已备份到 {done}")
+
+
+@db.command("restore")
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def db_restore(source: Path, yes: bool) -> None:
+    """Replace the SQLite database with a backup. Stop the service first."""
+    settings = get_settings()
+    if not yes:
+        click.confirm("恢复会用备份替换当前数据库（当前库另存为 .before-restore）。请先停止服务。继续吗？", abort=True)
+    try:
+        live = backup.restore(settings, source)
+    except AppError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已从 {source} 恢复到 {live}")
 
 
 @main.command()

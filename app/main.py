@@ -16,7 +16,7 @@ from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.csrf import verify_csrf
 from app.core.errors import install_error_handlers
 from app.core.templating import render
-from app.db.session import SessionDep, make_engine, make_sessionmaker
+from app.db.session import SessionDep, make_engine, make_sessionmaker, make_write_lock
 from app.reports.views import router as reports_router
 
 SESSION_COOKIE = "ceyice_session"
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.write_lock = make_write_lock(engine)
 
     app.add_middleware(
         SessionMiddleware,

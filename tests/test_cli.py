@@ -46,3 +46,34 @@ def test_admin_create_refuses_a_weak_password(tmp_path: Path) -> None:
     assert "密码至少 8 位" in weak.stderr
     ok = _ceyice(tmp_path, "admin", "create", "boss", "--password", "county-office-2026")
     assert ok.returncode == 0 and "已创建管理员 boss" in ok.stdout
+
+
+def test_backup_then_restore_brings_back_exactly_the_backed_up_data(tmp_path: Path) -> None:
+    assert _ceyice(tmp_path, "db", "upgrade").returncode == 0
+    assert _ceyice(tmp_path, "admin", "create", "first", "--password", "county-office-2026").returncode == 0
+    backup_file = tmp_path / "backups" / "b1.db"
+    made = _ceyice(tmp_path, "db", "backup", str(backup_file))
+    assert made.returncode == 0, made.stderr
+    assert _ceyice(tmp_path, "db", "backup", str(backup_file)).returncode != 0  # never overwrites
+
+    assert _ceyice(tmp_path, "admin", "create", "second", "--password", "county-office-2026").returncode == 0
+    restored = _ceyice(tmp_path, "db", "restore", str(backup_file), "--yes")
+    assert restored.returncode == 0, restored.stderr
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'ceyice.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(select(AdminUser.username)).scalars().all() == ["first"]
+    engine.dispose()
+    aside = create_engine(f"sqlite:///{tmp_path / 'ceyice.db.before-restore'}")
+    with aside.connect() as conn:
+        assert sorted(conn.execute(select(AdminUser.username)).scalars().all()) == ["first", "second"]
+    aside.dispose()
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
+    assert _ceyice(tmp_path, "db", "upgrade").returncode == 0
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    refused = _ceyice(tmp_path, "db", "restore", str(junk), "--yes")
+    assert refused.returncode != 0
+    assert "不是测一测的数据库备份文件" in refused.stderr

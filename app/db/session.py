@@ -1,9 +1,12 @@
 """Engine and per-request session: the request owns the transaction, services only flush."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,16 +59,37 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 
-def get_session(request: Request) -> Iterator[Session]:
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def make_write_lock(engine: Engine) -> anyio.Lock | None:
+    """On SQLite, one writing request at a time per process (None on PostgreSQL).
+
+    SQLite allows one writer; many threads each waiting in SQLite's busy handler sleep in growing steps
+    and collapse throughput, while a queue in front of the database keeps every writer moving. The lock is
+    awaited on the event loop, so waiting requests hold no worker thread.
+    """
+    return anyio.Lock() if engine.dialect.name == "sqlite" else None
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request: commit when the view succeeds, roll back when it raises."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as session:
+    state = request.app.state
+    factory: sessionmaker[Session] = state.sessionmaker
+    lock: anyio.Lock | None = state.write_lock
+    serialise = lock is not None and request.method in UNSAFE_METHODS
+    async with lock if serialise and lock is not None else nullcontext():
+        session = factory()
         try:
+            if serialise:
+                await run_in_threadpool(session.connection, execution_options={"sqlite_immediate": True})
             yield session
-            session.commit()
+            await run_in_threadpool(session.commit)
         except BaseException:
-            session.rollback()
+            await run_in_threadpool(session.rollback)
             raise
+        finally:
+            await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
