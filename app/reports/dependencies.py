@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from app.accounts.dependencies import ScopeDep
-from app.accounts.models import Unit
+from app.accounts.dependencies import ScopeDep, ScopedUnit
+from app.accounts.exceptions import PersonNotFound
+from app.accounts.models import Person, Unit
 from app.accounts.service import get_unit
 from app.db.session import SessionDep
 from app.quiz.campaigns import get_campaign
@@ -28,3 +29,26 @@ def unit_from_query(scope: ScopeDep, session: SessionDep, unit: int | None = Non
 
 
 ViewUnit = Annotated[Unit | None, Depends(unit_from_query)]
+
+
+def person_in_unit(person_id: int, unit: ScopedUnit, session: SessionDep) -> Person:
+    """An active person from the path, refused unless they belong to the (scoped) unit's subtree."""
+    person = session.get(Person, person_id)
+    if person is None or not person.active:
+        raise PersonNotFound()
+    home = get_unit(session, person.unit_id)
+    if not home.tree_path.startswith(unit.tree_path):
+        raise PersonNotFound()
+    return person
+
+
+PersonDep = Annotated[Person, Depends(person_in_unit)]
+
+
+async def form_lists(request: Request) -> dict[str, list[str]]:
+    """The posted form as lists of strings (check boxes send one field several times)."""
+    form = await request.form()
+    return {key: [value for value in form.getlist(key) if isinstance(value, str)] for key in form}
+
+
+FormLists = Annotated[dict[str, list[str]], Depends(form_lists)]

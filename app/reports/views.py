@@ -7,25 +7,28 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 from starlette.background import BackgroundTask
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
-from app.accounts.dependencies import ScopeDep, ScopedUnit, current_admin
-from app.accounts.models import Unit
+from app.accounts.dependencies import ScopeDep, ScopedUnit, client_ip, current_admin
+from app.accounts.models import Person, Unit
+from app.accounts.service import audit
 from app.core.templating import render
 from app.core.timeutil import format_local, utc_now
 from app.db.session import SessionDep
-from app.quiz.models import Campaign
-from app.reports import charts, exports, service
+from app.quiz import scoring
+from app.quiz.models import Attempt, AttemptSource, Campaign
+from app.reports import charts, exports, paper, service
 from app.reports import people as people_service
 from app.reports.brief import write_brief
-from app.reports.dependencies import CampaignDep, ViewUnit
-from app.reports.exceptions import UnknownExport
+from app.reports.dependencies import CampaignDep, FormLists, PersonDep, ViewUnit
+from app.reports.exceptions import PaperEntryInvalid, UnknownExport
 from app.reports.items import item_analysis
 
 router = APIRouter(prefix="/admin/reports", dependencies=[Depends(current_admin)])
 
 STATUS_LABELS = {"draft": "草稿", "published": "进行中", "closed": "已结束"}
 MISSING_SHOWN = 100
+PAPER_LISTED = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -157,3 +160,70 @@ def export_docx(session: SessionDep, campaign: CampaignDep, unit: ViewUnit) -> R
     return _file_response(handle, DOCX, _filename(campaign, root, "答题简要情况", "docx"))
 
 
+
+
+# --- paper quizzes (一个都不能少) ----------------------------------------------------------------------
+
+@router.get("/{campaign_id}/units/{unit_id}/paper", name="reports:paper")
+def paper_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep, unit: ScopedUnit,
+               recorded: int | None = None) -> Response:
+    snapshot = paper.draw_paper(session, campaign, unit)
+    done = None
+    if recorded is not None:
+        done = session.scalar(select(Attempt).where(Attempt.id == recorded, Attempt.campaign_id == campaign.id,
+                                                    Attempt.source == AttemptSource.PAPER))
+    waiting = people_service.non_participants(session, campaign, within=unit, limit=PAPER_LISTED)
+    return render(request, "reports/paper.html", {
+        "scope": scope, "nav": "reports", "campaign": campaign, "unit": unit, "code": paper.paper_code(snapshot),
+        "count": len(snapshot), "pdf_available": paper.pdf_available(), "waiting": waiting,
+        "waiting_limit": PAPER_LISTED, "done": done,
+        "done_person": session.get(Person, done.person_id) if done else None,
+    })
+
+
+@router.get("/{campaign_id}/units/{unit_id}/paper.{fmt}", name="reports:paper_file")
+def paper_file(session: SessionDep, campaign: CampaignDep, unit: ScopedUnit, fmt: str) -> Response:
+    snapshot = paper.draw_paper(session, campaign, unit)
+    handle = _spooled()
+    if fmt == "docx":
+        paper.write_paper_docx(campaign, unit, snapshot, handle)
+        media = DOCX
+    elif fmt == "pdf":
+        paper.write_paper_pdf(campaign, unit, snapshot, handle)
+        media = "application/pdf"
+    else:
+        raise UnknownExport("试卷只有 Word（docx）和 PDF 两种格式。")
+    return _file_response(handle, media, f"{campaign.title}-{unit.name}-纸质试卷.{fmt}")
+
+
+@router.get("/{campaign_id}/units/{unit_id}/paper/{person_id}", name="reports:paper_entry")
+def paper_entry(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep, unit: ScopedUnit,
+                person: PersonDep) -> Response:
+    return _entry_page(request, session, scope, campaign, unit, person, {}, None)
+
+
+def _entry_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: Campaign, unit: Unit,
+                person: Person, chosen: dict[str, list[str]], error: str | None) -> Response:
+    snapshot = paper.draw_paper(session, campaign, unit)
+    items = [{**scoring.public_item(item), "label": paper.kind_label(item["kind"])} for item in snapshot]
+    return render(request, "reports/paper_entry.html", {
+        "scope": scope, "nav": "reports", "campaign": campaign, "unit": unit, "person": person, "items": items,
+        "code": paper.paper_code(snapshot), "chosen": chosen, "error": error, "letters": paper.LETTERS,
+        "person_unit": session.get(Unit, person.unit_id),
+    }, status_code=422 if error else 200)
+
+
+@router.post("/{campaign_id}/units/{unit_id}/paper/{person_id}", name="reports:paper_record")
+def paper_record(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep, unit: ScopedUnit,
+                 person: PersonDep, form: FormLists) -> Response:
+    snapshot = paper.draw_paper(session, campaign, unit)
+    try:
+        responses = paper.parse_responses(snapshot, form)
+        attempt = paper.record_paper_attempt(session, campaign=campaign, person=person, responses=responses,
+                                             recorded_by=scope.user, rng=paper.paper_rng(campaign, unit))
+    except PaperEntryInvalid as exc:
+        return _entry_page(request, session, scope, campaign, unit, person, form, exc.message)
+    audit(session, actor=scope.user, action="paper_attempt_recorded", target_type="attempt", target_id=attempt.id,
+          detail={"person_id": person.id, "score": attempt.score}, ip=client_ip(request))
+    target = request.url_for("reports:paper", campaign_id=campaign.id, unit_id=unit.id)
+    return RedirectResponse(str(target.include_query_params(recorded=attempt.id)), status_code=303)
