@@ -5,6 +5,7 @@ target rate, the questions most got wrong and what to do next; every sentence is
 organiser can edit before it goes into their own 简要情况.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import IO
@@ -94,12 +95,16 @@ def brief_paragraphs(session: Session, campaign: Campaign, *, within: Unit | Non
             "units": units, "problems": problems, "next": next_steps}
 
 
-def _hardest(items: Sequence[ItemStats], n: int = 3) -> list[ItemStats]:
-    answered = [it for it in items if it.shown and it.correct_rate is not None and it.correct_rate < 0.6]
+def _hardest(items: Sequence[ItemStats], n: int = 3, min_shown: int = 5) -> list[ItemStats]:
+    """The least-answered questions, among those enough people saw for the rate to mean something."""
+    answered = [it for it in items
+                if it.shown >= min_shown and it.correct_rate is not None and it.correct_rate < 0.6]
     return sorted(answered, key=lambda it: (it.correct_rate or 0, it.uid))[:n]
 
 
-def _short(stem: str, limit: int = 36) -> str:
+def _short(stem: str, limit: int = 40) -> str:
+    # Stems open with "2022年《政府工作报告》在“…”部分指出，": the brief quotes what follows.
+    stem = re.sub(r"^.{0,60}?(指出|提出|强调|明确)[，,：:]", "", stem)
     return stem if len(stem) <= limit else stem[: limit - 1] + "…"
 
 

@@ -13,11 +13,12 @@ How people and units combine (documented here because every figure depends on it
   from the (few) deactivated people and subtracted, instead of joining every attempt to its person.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.accounts.models import Person, Unit
@@ -110,6 +111,7 @@ class Summary:
     total: Figures
     units: dict[int, UnitFigures]
     top: list[UnitFigures]  # the first level shown: the root's children, or the tree's roots
+    bands: list["Band"]
 
     def below_target(self, target: float = TARGET_RATE) -> list[UnitFigures]:
         """Units of the first level whose participation rate is under the target."""
@@ -165,79 +167,102 @@ def gone_people() -> Select[tuple[int]]:
 
 def counted_filter(campaign: Campaign, root: Unit | None) -> ColumnElement[bool]:
     """Counted attempts of the campaign in the view (deactivated people included; see module doc)."""
-    return and_(Attempt.campaign_id == campaign.id, Attempt.counted == true(), Attempt.score.is_not(None),
-                unit_ids_clause(Attempt.unit_id, root))
+    return and_(Attempt.campaign_id == campaign.id, Attempt.counted == true(), unit_ids_clause(Attempt.unit_id, root))
 
 
 # --- figures ----------------------------------------------------------------------------------------
 
-def summarise(session: Session, campaign: Campaign, *, within: Unit | None = None) -> Summary:
-    """Every figure of every unit in the view, rolled up the tree, and the view's total."""
+def summarise(session: Session, campaign: Campaign, *, within: Unit | None = None,
+              studied: bool = True) -> Summary:
+    """Every figure of every unit in the view, rolled up the tree, and the view's total.
+
+    `studied=False` skips the one figure that needs a join (study sessions to people's units).
+    """
     root = view_root(session, campaign, within)
     units = units_in_view(session, root)
     rows = {u.id: UnitFigures(unit=u) for u in units}
+    histogram = score_histogram(session, campaign, root)
     pass_at = campaign.pass_mark - EPSILON
-
-    # One pass over the covering index: no person join, no answer table.
-    for unit_id, n, total, low, high, passed in session.execute(
-        select(Attempt.unit_id, func.count(), func.sum(Attempt.score), func.min(Attempt.score),
-               func.max(Attempt.score), func.sum(case((Attempt.score >= pass_at, 1), else_=0)))
-        .where(counted_filter(campaign, root))
-        .group_by(Attempt.unit_id)
-    ):
-        if unit_id in rows:
-            own = rows[unit_id].own
-            own.participants, own.score_sum, own.passed = int(n), float(total or 0), int(passed or 0)
-            own.lowest, own.highest = float(low), float(high)
-
-    _drop_deactivated(session, campaign, root, rows)
+    overall: dict[float, int] = defaultdict(int)
+    for unit_id, scores in histogram.items():
+        if unit_id not in rows:
+            continue
+        own = rows[unit_id].own
+        for score, n in scores.items():
+            if n <= 0:
+                continue
+            own.participants += n
+            own.score_sum += score * n
+            own.passed += n if score >= pass_at else 0
+            own.lowest = score if own.lowest is None or score < own.lowest else own.lowest
+            own.highest = score if own.highest is None or score > own.highest else own.highest
+            overall[score] += n
+    edges = band_edges(campaign)
+    bands = [0] * len(BAND_LABELS)
+    for score, n in overall.items():
+        bands[_band(score, edges)] += n
     _add_roster(session, campaign, root, rows)
-    _add_studied(session, campaign, root, rows)
+    if studied:
+        _add_studied(session, campaign, root, rows)
     top = _roll_up(rows, root)
     total = Figures()
     for row in top:
         total.add(row.total)
+    if root is None and len(top) == 1:
+        # One county at the top of the tree: show its units, as if the view started there.
+        root = session.get(Unit, top[0].unit.id)
     if root is not None and root.id in rows:
         total = rows[root.id].total
         top = rows[root.id].children
-    return Summary(campaign=campaign, root=root, total=total, units=rows, top=top)
+    counted = sum(bands)
+    return Summary(campaign=campaign, root=root, total=total, units=rows, top=top,
+                   bands=[Band(label, bands[i], bands[i] / counted if counted else None)
+                          for i, label in enumerate(BAND_LABELS)])
 
 
-def _drop_deactivated(session: Session, campaign: Campaign, root: Unit | None,
-                      rows: dict[int, UnitFigures]) -> None:
-    gone = list(session.execute(
+def score_histogram(session: Session, campaign: Campaign, root: Unit | None) -> dict[int, dict[float, int]]:
+    """How many counted attempts of active people scored each score, per attempt unit.
+
+    Read in index order from `(campaign_id, counted, unit_id, score)` with no join; the counted
+    attempts of deactivated people (few) are then found from those people and taken out.
+    """
+    histogram: dict[int, dict[float, int]] = defaultdict(dict)
+    # Core rows, not ORM ones: tens of thousands of (unit, score) pairs for a big campaign.
+    for unit_id, score, n in session.connection().execute(
+        select(Attempt.unit_id, Attempt.score, func.count())
+        .where(counted_filter(campaign, root), Attempt.score.is_not(None))
+        .group_by(Attempt.unit_id, Attempt.score)
+    ).all():
+        histogram[unit_id][float(score)] = int(n)
+    for unit_id, score in gone_attempts(session, campaign, root):
+        if score in histogram.get(unit_id, {}):
+            histogram[unit_id][score] -= 1
+    return histogram
+
+
+def gone_attempts(session: Session, campaign: Campaign, root: Unit | None) -> list[tuple[int, float]]:
+    """(unit id, score) of the counted attempts of deactivated people."""
+    return [(unit_id, float(score)) for unit_id, score in session.execute(
         select(Attempt.unit_id, Attempt.score)
         .where(counted_filter(campaign, root), Attempt.person_id.in_(gone_people()))
-    ))
-    affected: set[int] = set()
-    pass_at = campaign.pass_mark - EPSILON
-    for unit_id, score in gone:
-        if unit_id not in rows:
-            continue
-        own = rows[unit_id].own
-        own.participants -= 1
-        own.score_sum -= float(score)
-        own.passed -= 1 if score >= pass_at else 0
-        affected.add(unit_id)
-    if not affected:
-        return
-    # Highest and lowest cannot be subtracted: look them up again for the few units concerned.
-    for unit_id, low, high in session.execute(
-        select(Attempt.unit_id, func.min(Attempt.score), func.max(Attempt.score))
-        .where(counted_filter(campaign, root), Attempt.unit_id.in_(affected),
-               Attempt.person_id.not_in(gone_people()))
-        .group_by(Attempt.unit_id)
-    ):
-        rows[unit_id].own.lowest, rows[unit_id].own.highest = float(low), float(high)
-    for unit_id in affected:
-        own = rows[unit_id].own
-        if own.participants == 0:
-            own.lowest = own.highest = None
-            own.score_sum = 0.0
+    ) if score is not None]
+
+
+def band_edges(campaign: Campaign) -> list[float]:
+    """Lower edges of the 60/70/80/90% bands in the campaign's points."""
+    return [campaign.points_total * e / 100 - EPSILON for e in BAND_EDGES]
+
+
+def _band(score: float, edges: Sequence[float]) -> int:
+    return next((i for i, edge in enumerate(edges) if score < edge), len(edges))
 
 
 def _add_roster(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures]) -> None:
-    listed = (Person.active == true()) & (Person.self_declared == false())
+    # Without any open campaign nobody can be self-declared, so the (unit_id, active) index covers the count.
+    open_exists = session.scalar(select(Campaign.id).where(Campaign.identity_mode == IdentityMode.OPEN).limit(1))
+    listed = Person.active == true()
+    if open_exists is not None:
+        listed = listed & (Person.self_declared == false())
     for unit_id, n in session.execute(
         select(Person.unit_id, func.count()).where(listed, unit_ids_clause(Person.unit_id, root))
         .group_by(Person.unit_id)
@@ -291,18 +316,7 @@ def _roll_up(rows: dict[int, UnitFigures], root: Unit | None) -> list[UnitFigure
 
 def score_bands(session: Session, campaign: Campaign, *, within: Unit | None = None) -> list[Band]:
     """How many participants scored in each band (percent of the campaign's points_total)."""
-    root = view_root(session, campaign, within)
-    edges = [campaign.points_total * e / 100 - EPSILON for e in BAND_EDGES]
-    band = case(*[(Attempt.score < edge, i) for i, edge in enumerate(edges)], else_=len(edges))
-    counts = dict.fromkeys(range(len(BAND_LABELS)), 0)
-    for index, n in session.execute(
-        select(band, func.count())
-        .where(counted_filter(campaign, root), Attempt.person_id.not_in(gone_people()))
-        .group_by(band)
-    ):
-        counts[int(index)] += int(n)
-    total = sum(counts.values())
-    return [Band(label, counts[i], counts[i] / total if total else None) for i, label in enumerate(BAND_LABELS)]
+    return summarise(session, campaign, within=within, studied=False).bands
 
 
 def daily_participation(session: Session, campaign: Campaign, *,

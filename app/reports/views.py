@@ -57,7 +57,7 @@ def _dashboard(request: Request, session: SessionDep, scope: ScopeDep, campaign:
     missing = people_service.non_participants(session, campaign, within=unit, limit=MISSING_SHOWN)
     context: dict[str, Any] = {
         "scope": scope, "nav": "reports", "campaign": campaign, "summary": summary, "unit": summary.root,
-        "rows": summary.top, "bands": service.score_bands(session, campaign, within=unit),
+        "rows": summary.top, "bands": summary.bands,
         "by_rate": service.rank(summary.top, by="rate"), "by_average": service.rank(summary.top, by="average"),
         "missing": missing, "missing_count": summary.total.missing, "missing_shown": MISSING_SHOWN,
         "paper": service.paper_participants(session, campaign, within=unit),

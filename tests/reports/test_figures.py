@@ -148,3 +148,11 @@ def test_person_rows_show_each_counted_result(session: Session, world: World) ->
     assert rows["A3"].paper and rows["A3"].score == 60
     assert rows["A1"].study_seconds == 180
     assert rows["C4"].score is None and not rows["C4"].took_part and rows["C4"].study_seconds == 120
+
+
+def test_a_campaign_over_one_county_starts_at_the_county(session: Session, world: World) -> None:
+    world.campaign.root_unit_id = None
+    summary = service.summarise(session, world.campaign)
+    assert summary.root is not None and summary.root.name == "示范县"
+    assert [row.unit.name for row in summary.top] == ["丁所", "丙校", "乙局", "甲乡"]
+    assert (summary.total.roster, summary.total.participants) == (11, 7)
