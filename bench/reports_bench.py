@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", type=Path, help="SQLite file (default: a fresh temporary file)")
     parser.add_argument("--pg", help="PostgreSQL URL of an EMPTY database to use instead of SQLite")
+    parser.add_argument("--reuse", action="store_true", help="time an already seeded --db file again")
     parser.add_argument("--full-xlsx", action="store_true", help="also export the whole campaign to XLSX once")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="reports-bench-"))
@@ -137,10 +138,14 @@ def main() -> None:
         engine = create_engine(args.pg.replace("postgresql://", "postgresql+psycopg://", 1))
     else:
         path = args.db or workdir / "bench.db"
-        path.unlink(missing_ok=True)
+        if not (args.reuse and path.exists()):
+            path.unlink(missing_ok=True)
         engine = create_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    campaign_id = seed(engine, args.attempts, random.Random(2026))
+    if args.reuse and args.db:
+        campaign_id = 1
+    else:
+        migrate.upgrade(engine)
+        campaign_id = seed(engine, args.attempts, random.Random(2026))
     sessions = make_sessionmaker(engine)
     with sessions() as session:
         campaign = session.get_one(Campaign, campaign_id)
