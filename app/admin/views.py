@@ -3,12 +3,11 @@
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 from starlette.responses import Response
-from starlette.routing import NoMatchFound
 
 from app.accounts.dependencies import ScopeDep, current_admin
 from app.accounts.models import Person, Unit
 from app.banks.models import Bank
-from app.core.templating import render, templates
+from app.core.templating import render
 from app.db.session import SessionDep
 from app.quiz.models import Campaign
 
@@ -32,17 +31,6 @@ def home(request: Request, session: SessionDep, scope: ScopeDep) -> Response:
     campaigns = list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc()).limit(20)))
     return render(request, "admin/home.html", {"scope": scope, "counts": counts, "campaigns": campaigns})
 
-
-def has_route(request: Request, name: str) -> bool:
-    """Whether a named route without path parameters exists (menu items of sections merged later)."""
-    try:
-        request.app.url_path_for(name)
-    except NoMatchFound:
-        return False
-    return True
-
-
-templates.env.globals["has_route"] = has_route
 
 # Imported after `router` exists: the sections hang off this one guarded router.
 from app.admin import account_views, banks_views, campaign_views, roster_views  # noqa: E402
