@@ -12,6 +12,7 @@ Every acknowledged autosave (200) and submit (303 to the result) is recorded for
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import random
 import re
@@ -59,10 +60,8 @@ class Phone:
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self.writer.wait_closed()
-            except OSError:
-                pass
             self.writer = None
 
     async def request(self, method: str, path: str, *, body: bytes = b"", content_type: str = "",

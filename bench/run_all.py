@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -22,10 +21,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import check  # noqa: E402
-import flow  # noqa: E402
-import harness  # noqa: E402
-import seed  # noqa: E402
+import check
+import flow
+import harness
+import seed
 
 BARE_POST = """
 request = function()
@@ -82,38 +81,29 @@ def run_config(db_kind: str, workers: int, args: argparse.Namespace, work: Path)
             harness.serve("app.main:create_app", workers=workers, factory=True, env=env) as app:
         for r, (auto, sub, auto_file, sub_file) in enumerate(pools):
             pool_args = [auto_file, "2", db.pool_slug]
-            runs = {
-                "bare_get": lambda: harness.run_wrk(bare + "/bare", **wrk),
-                "bare_post": lambda: harness.run_wrk(bare + "/bare", script=BARE_POST, **wrk),
-                "question": lambda: harness.run_wrk(app + "/", script=harness.lua("question"), args=pool_args, **wrk),
-            }
-            for name, go in runs.items():
-                result = go()
+
+            def measure(name: str, base: harness.Served, path: str, verify: Any = None, **kw: Any) -> None:
+                result = harness.run_wrk(base + path, server=base, **wrk, **kw)
                 figures[name].append(vars(result))
-                print(f"   run {r + 1} {name:9s} {result.requests_per_s:8.1f} req/s  p99 {result.p99_ms:7.1f} ms"
-                      f"  non-2xx {result.non_2xx}  errors {result.errors}", flush=True)
+                verdict = ""
+                if verify is not None:
+                    checks.append({"figure": name, "run": r + 1, **verify(result)})  # noqa: B023
+                    verdict = "  check " + ("OK" if checks[-1]["ok"] else f"FAIL {checks[-1]['problems']}")
+                print(f"   run {r + 1} {name:9s} {result.requests_per_s:8.1f} req/s  p99 {result.p99_ms:7.1f} ms  "  # noqa: B023
+                      f"cpu {result.server_cpu_ms_per_request:5.2f} ms/req  non-2xx {result.non_2xx}  "
+                      f"errors {result.errors}{verdict}", flush=True)
+
+            measure("bare_get", bare, "/bare")
+            measure("bare_post", bare, "/bare", script=BARE_POST)
+            measure("question", app, "/", script=harness.lua("question"), args=pool_args)
             before = check.study_rows(url)
-            result = harness.run_wrk(app + "/", script=harness.lua("study"), args=pool_args, **wrk)
-            figures["study"].append(vars(result))
-            checks.append({"figure": "study", "run": r + 1, **check.check_study(url, before, result)})
-            result_auto = harness.run_wrk(app + "/", script=harness.lua("autosave"), args=pool_args, **wrk)
-            figures["autosave"].append(vars(result_auto))
-            checks.append({"figure": "autosave", "run": r + 1,
-                           **check.check_autosave_pool(url, [a["id"] for a in auto], result_auto)})
-            result_sub = harness.run_wrk(app + "/", script=harness.lua("submit"), args=[sub_file, "2", db.pool_slug],
-                                         **wrk)
-            figures["submit"].append(vars(result_sub))
-            checks.append({"figure": "submit", "run": r + 1,
-                           **check.check_submit_pool(url, db.pool_slug, [a["id"] for a in sub], result_sub)})
-            for name, res in (("study", result), ("autosave", result_auto), ("submit", result_sub)):
-                print(f"   run {r + 1} {name:9s} {res.requests_per_s:8.1f} req/s  p99 {res.p99_ms:7.1f} ms"
-                      f"  non-2xx {res.non_2xx}  errors {res.errors}  check {'OK' if checks[-1]['ok'] else 'FAIL'}"
-                      if name == "submit" else
-                      f"   run {r + 1} {name:9s} {res.requests_per_s:8.1f} req/s  p99 {res.p99_ms:7.1f} ms"
-                      f"  non-2xx {res.non_2xx}  errors {res.errors}", flush=True)
-            for c in checks[-3:]:
-                if not c["ok"]:
-                    print(f"   CHECK FAILED {c['figure']} run {c['run']}: {c['problems']}", flush=True)
+            measure("study", app, "/", lambda res: check.check_study(url, before, res),  # noqa: B023
+                    script=harness.lua("study"), args=pool_args)
+            measure("autosave", app, "/", lambda res: check.check_autosave_pool(url, [a["id"] for a in auto], res),  # noqa: B023
+                    script=harness.lua("autosave"), args=pool_args)
+            measure("submit", app, "/",
+                    lambda res: check.check_submit_pool(url, db.pool_slug, [a["id"] for a in sub], res),  # noqa: B023
+                    script=harness.lua("submit"), args=[sub_file, "2", db.pool_slug])
 
         scenario = None
         if args.employees and not args.skip_flow:
@@ -145,9 +135,11 @@ def _extra(args: argparse.Namespace) -> dict[str, Any]:
     out["generation"] = gen.stdout + gen.stderr
     print(gen.stdout, flush=True)
     reports = harness.BENCH / "reports_bench.py"
-    if reports.exists():
-        rep = subprocess.run([sys.executable, str(reports)], capture_output=True, text=True, cwd=harness.REPO,
-                             timeout=3600)
+    if args.skip_reports:
+        out["reports"] = "skipped (--skip-reports)"
+    elif reports.exists():
+        rep = subprocess.run([sys.executable, str(reports), "--runs", str(args.runs)], capture_output=True, text=True,
+                             cwd=harness.REPO, timeout=3600)
         out["reports"] = rep.stdout + rep.stderr
         print(rep.stdout, flush=True)
     else:
@@ -164,8 +156,9 @@ def summary(results: list[dict[str, Any]]) -> str:
                 "post": harness.median_of([r["requests_per_s"] for r in figs["bare_post"]])}
         lines += [f"\n### {res['db']}, {res['workers']} process(es), {res['wrk']['connections']} connections, "
                   f"{res['wrk']['seconds']} s × {len(figs['bare_get'])} runs\n",
-                  "| figure | median req/s | min | max | ratio to bare | p99 ms (median) | non-2xx | checks |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| figure | median req/s | min | max | ratio to bare | p99 ms (median) | server CPU ms/req "
+                  "| non-2xx | checks |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for name in WRK_FIGURES:
             runs = figs[name]
             rps = [r["requests_per_s"] for r in runs]
@@ -175,6 +168,7 @@ def summary(results: list[dict[str, Any]]) -> str:
             lines.append(f"| {name} | {harness.median_of(rps):,.0f} | {min(rps):,.0f} | {max(rps):,.0f} | "
                          f"{harness.median_of(rps) / ceiling:.2f} | "
                          f"{harness.median_of([r['p99_ms'] for r in runs]):.0f} | "
+                         f"{harness.median_of([r['server_cpu_ms_per_request'] for r in runs]):.2f} | "
                          f"{sum(r['non_2xx'] + r['errors'] for r in runs)} | {ok} |")
         sc = res.get("scenario")
         if sc:
@@ -204,6 +198,7 @@ def main() -> None:
     parser.add_argument("--autosave-pool", type=int, default=1000)
     parser.add_argument("--skip-flow", action="store_true")
     parser.add_argument("--skip-extra", action="store_true", help="skip generation and reports")
+    parser.add_argument("--skip-reports", action="store_true", help="skip reports_bench.py (1,000,000 attempts)")
     parser.add_argument("--tag", default="", help="suffix for the result files")
     args = parser.parse_args()
     if args.quick:
