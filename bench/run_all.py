@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,6 +74,10 @@ def run_config(db_kind: str, workers: int, args: argparse.Namespace, work: Path)
 
     env = {"CEYICE_DATABASE_URL": url, "CEYICE_SECRET_KEY": secret, "CEYICE_DATA_DIR": str(work),
            "CEYICE_ENV": "production"}
+    if args.app_src:
+        # Serve another checkout's app (e.g. `git archive main app templates static alembic questions`) for a
+        # before/after comparison; seeding and checks still use this checkout's models (same schema).
+        env["PYTHONPATH"] = str(Path(args.app_src).resolve())
     figures: dict[str, list[dict[str, Any]]] = {name: [] for name in WRK_FIGURES}
     checks: list[dict[str, Any]] = []
     wrk = {"connections": args.connections, "seconds": args.seconds}
@@ -199,8 +204,11 @@ def main() -> None:
     parser.add_argument("--skip-flow", action="store_true")
     parser.add_argument("--skip-extra", action="store_true", help="skip generation and reports")
     parser.add_argument("--skip-reports", action="store_true", help="skip reports_bench.py (1,000,000 attempts)")
+    parser.add_argument("--app-src", default="", help="serve the app from this directory instead (baseline)")
     parser.add_argument("--tag", default="", help="suffix for the result files")
     args = parser.parse_args()
+    # A terminated run still stops its servers (the `serve` context managers run their cleanup).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.quick:
         args.runs, args.seconds, args.employees, args.flow_max_seconds = 1, 3, 200, 300
     harness.ensure_wrk()

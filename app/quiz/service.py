@@ -5,17 +5,17 @@ the row with a conditional UPDATE so that double taps, retries and racing proces
 """
 
 import random
-from functools import cache
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from app.accounts.models import AdminUser, Person
 from app.core.security import new_token
