@@ -18,7 +18,7 @@ from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.csrf import verify_csrf
 from app.core.errors import install_error_handlers
 from app.core.templating import render
-from app.db.session import SessionDep, make_engine, make_sessionmaker, make_write_lock
+from app.db.session import SessionDep, make_engine, make_request_slots, make_sessionmaker, make_write_lock
 from app.quiz.views import router as quiz_router
 from app.reports.views import router as reports_router
 
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = make_write_lock(engine)
     app.state.immediate_engine = engine.execution_options(sqlite_immediate=True)
+    app.state.request_slots = make_request_slots(settings)
 
     app.add_middleware(
         SessionMiddleware,

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+MAX_OVERFLOW = 20
+# Connections kept out of the requests' reach: background jobs (bank generation) open their own sessions.
+RESERVED_CONNECTIONS = 5
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -26,14 +29,14 @@ def make_engine(settings: Settings) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_size=settings.db_pool_size,
-            max_overflow=20,
+            max_overflow=MAX_OVERFLOW,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate_when_asked)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=settings.db_pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=settings.db_pool_size, max_overflow=MAX_OVERFLOW, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -72,6 +75,17 @@ def make_write_lock(engine: Engine) -> anyio.Lock | None:
     return anyio.Lock() if engine.dialect.name == "sqlite" else None
 
 
+def make_request_slots(settings: Settings) -> anyio.Semaphore:
+    """How many requests may hold a database session at once: the pool's connections, less a reserve.
+
+    Sync dependencies and views run in a 40-thread pool. With more requests in flight than connections,
+    requests holding a connection wait for a thread while every thread waits for a connection: a deadlock
+    that only the pool's 30 s timeout breaks (seen on PostgreSQL at 64 connections: 30 sessions idle in
+    transaction, throughput near zero). Waiting for a slot happens on the event loop and holds neither.
+    """
+    return anyio.Semaphore(max(settings.db_pool_size + MAX_OVERFLOW - RESERVED_CONNECTIONS, 1))
+
+
 async def writing_request(request: Request) -> None:
     """Mark a GET that writes (a page that opens a row) so that it queues with the POSTs on SQLite.
 
@@ -104,7 +118,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     lock: anyio.Lock | None = state.write_lock
     writes = request.method in UNSAFE_METHODS or getattr(request.state, "writes", False)
     serialise = lock is not None and writes
-    async with lock if serialise and lock is not None else nullcontext():
+    slots: anyio.Semaphore = state.request_slots
+    async with lock if serialise and lock is not None else nullcontext(), slots:
         # A writer's first statement begins IMMEDIATE in whichever worker thread runs it: no extra hop.
         session = factory(bind=state.immediate_engine) if serialise else factory()
         try:
