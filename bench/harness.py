@@ -78,7 +78,7 @@ class Served(str):
 
 @contextmanager
 def serve(app_spec: str, *, workers: int = 1, env: dict[str, str] | None = None, factory: bool = False,
-          health: str = "/healthz") -> Iterator[Served]:
+          health: str = "/healthz", cwd: Path = REPO) -> Iterator[Served]:
     """Run `app_spec` like production: uvicorn for one process, gunicorn + uvicorn workers for more."""
     port = free_port()
     full_env = {**os.environ, **(env or {})}
@@ -91,7 +91,7 @@ def serve(app_spec: str, *, workers: int = 1, env: dict[str, str] | None = None,
         target = f"{app_spec}()" if factory else app_spec
         cmd = [sys.executable, "-m", "gunicorn", target, "-k", "uvicorn.workers.UvicornWorker", "-w", str(workers),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, start_new_session=True)
     base = Served(f"http://127.0.0.1:{port}")
     base.pgid = proc.pid
     try:

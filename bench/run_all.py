@@ -77,13 +77,15 @@ def run_config(db_kind: str, workers: int, args: argparse.Namespace, work: Path)
     if args.app_src:
         # Serve another checkout's app (e.g. `git archive main app templates static alembic questions`) for a
         # before/after comparison; seeding and checks still use this checkout's models (same schema).
+        # `python -m` puts the working directory first on sys.path, so the server also runs from there.
         env["PYTHONPATH"] = str(Path(args.app_src).resolve())
     figures: dict[str, list[dict[str, Any]]] = {name: [] for name in WRK_FIGURES}
     checks: list[dict[str, Any]] = []
     wrk = {"connections": args.connections, "seconds": args.seconds}
     with harness.serve("bare_app:app", workers=workers, health="/bare",
                        env={"PYTHONPATH": str(harness.BENCH)}) as bare, \
-            harness.serve("app.main:create_app", workers=workers, factory=True, env=env) as app:
+            harness.serve("app.main:create_app", workers=workers, factory=True, env=env,
+                          cwd=Path(args.app_src).resolve() if args.app_src else harness.REPO) as app:
         for r, (auto, sub, auto_file, sub_file) in enumerate(pools):
             pool_args = [auto_file, "2", db.pool_slug]
 
