@@ -1,8 +1,8 @@
 """Engine and per-request session: the request owns the transaction, services only flush."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import nullcontext
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -90,6 +90,32 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             raise
         finally:
             await run_in_threadpool(session.close)
+
+
+T = TypeVar("T")
+
+
+async def write_apart(request: Request, session: Session, work: Callable[[], T]) -> T:
+    """Run a write that a reading request needs (a lazy expiry, a study visit) in its own transaction.
+
+    A GET's transaction begins DEFERRED and reads first; on SQLite it cannot then turn into a writer
+    once another connection has committed (SQLITE_BUSY_SNAPSHOT, not retried by busy_timeout). So the
+    read so far is ended, and the write runs like a POST's: behind the write lock, BEGIN IMMEDIATE.
+    """
+    lock: anyio.Lock | None = request.app.state.write_lock
+    if request.method in UNSAFE_METHODS:
+        # A writing request already holds the lock and an immediate transaction.
+        return await run_in_threadpool(work)
+
+    def run() -> T:
+        session.commit()  # nothing written yet: this only ends the read snapshot
+        session.connection(execution_options={"sqlite_immediate": True})
+        result = work()
+        session.commit()
+        return result
+
+    async with lock if lock is not None else nullcontext():
+        return await run_in_threadpool(run)
 
 
 # scope="function": commit before the response leaves. With FastAPI's default ("request") the commit

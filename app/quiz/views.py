@@ -20,6 +20,8 @@ from app.quiz.dependencies import (
     CampaignFromSlug,
     IdentifiedPerson,
     MaybePerson,
+    SettledOverdue,
+    StudyVisit,
     forget_person,
     maybe_person,
     remember_person,
@@ -37,7 +39,7 @@ FONT_COOKIE = "ceyice_font"
 FOLD_UNITS_OVER = 40
 
 
-@router.get("/c/{slug}", name="quiz:entry")
+@router.get("/c/{slug}", name="quiz:entry", dependencies=[SettledOverdue])
 def entry(request: Request, slug: str, session: SessionDep, u: str = "") -> Response:
     campaign = campaign_service.find_campaign_by_slug(session, slug)
     if campaign is None or campaign.status == CampaignStatus.DRAFT:
@@ -149,13 +151,12 @@ def leave(request: Request, campaign: CampaignFromSlug) -> Response:
     return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
 
 
-@router.get("/c/{slug}/study", name="quiz:study")
+@router.get("/c/{slug}/study", name="quiz:study", dependencies=[SettledOverdue])
 def study_page(request: Request, campaign: CampaignFromSlug, person: MaybePerson, session: SessionDep,
-               error: str = "") -> Response:
-    if person is None:
+               visit: StudyVisit, error: str = "") -> Response:
+    if person is None or visit is None:
         return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
     report = study.campaign_report(session, campaign)
-    visit = study.begin_study(session, campaign=campaign, person_id=person.id)
     context = _progress(session, campaign, person)
     context.update({
         "campaign": campaign,
