@@ -108,12 +108,14 @@ async def write_apart(request: Request, session: Session, work: Callable[[], T])
         return await run_in_threadpool(work)
 
     def run() -> T:
-        session.commit()  # nothing written yet: this only ends the read snapshot
         session.connection(execution_options={"sqlite_immediate": True})
         result = work()
         session.commit()
         return result
 
+    # Nothing is written yet, so this only ends the read snapshot; it also gives the connection back
+    # before waiting: writers take the lock first and a connection second, and so must this.
+    await run_in_threadpool(session.commit)
     async with lock if lock is not None else nullcontext():
         return await run_in_threadpool(run)
 

@@ -34,7 +34,7 @@ class FileApp:
 
 @pytest.fixture
 def file_app(tmp_path: Path) -> Iterator[FileApp]:
-    path = tmp_path / "hard.db"
+    path = tmp_path / "ceyice.db"  # the CLI's default name in this data dir
     settings = Settings(env=Environment.TEST, data_dir=tmp_path, database_url=f"sqlite:///{path}",
                         secret_key="h" * 48)
     engine = make_engine(settings)

@@ -135,3 +135,27 @@ def test_entry_page_expires_an_overdue_attempt_while_another_process_writes(file
         assert entry.status_code == 200, entry.text
     with file_app.sessions() as session:
         assert session.scalar(select(Attempt.status).where(Attempt.token == token)) == AttemptStatus.SUBMITTED
+
+
+def test_many_gets_that_write_and_posts_at_once_never_starve_the_connection_pool(tmp_path: Path) -> None:
+    """GETs writing apart give their connection back before queueing for the write lock.
+
+    Otherwise, with more such GETs than pooled connections, the writer holding the lock waits for a
+    connection that the GETs waiting for the lock never release (a 30 s pool timeout, then errors).
+    """
+    import asyncio
+
+    from tests.hardening.faults import Crowd, Server, prepare_database
+
+    url = f"sqlite:///{tmp_path / 'ceyice.db'}"
+    seeded = prepare_database(url, tmp_path, people=60)
+    server = Server(url, tmp_path)
+    server.env["CEYICE_DB_POOL_SIZE"] = "1"  # 21 connections for 60 people at once
+    server.start()
+    try:
+        crowd = Crowd(server.base, seeded, concurrency=60, patience=20)
+        stats = asyncio.run(asyncio.wait_for(crowd.run(), 120))
+    finally:
+        server.stop()
+    assert stats.server_errors == 0 and stats.status[503] == 0 and not stats.unexpected, stats.status
+    assert stats.acked_submits == 60
