@@ -85,7 +85,8 @@ def _progress(session: SessionDep, campaign: Campaign, person: Person) -> dict[s
 @router.get("/c/{slug}/identify", name="quiz:identify")
 def identify_page(request: Request, campaign: CampaignFromSlug, session: SessionDep, u: str = "",
                   q: str = "", unit: int | None = None) -> Response:
-    return _identify(request, session, campaign, IdentifyForm(unit_id=unit, q=q), unit_code=u)
+    # Cut, not validated: a long search typed into the address bar is no reason for an error page.
+    return _identify(request, session, campaign, IdentifyForm(unit_id=unit, q=q[:100]), unit_code=u[:50])
 
 
 def _identify(request: Request, session: SessionDep, campaign: Campaign, form: IdentifyForm, *,

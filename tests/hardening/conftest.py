@@ -15,6 +15,7 @@ from app.db import migrate
 from app.db.session import make_engine, make_sessionmaker
 from app.main import create_app
 from tests.hardening.seed import Seeded, seed_campaign
+from tests.quiz.conftest import county, employee, make_campaign, quiz_bank  # noqa: F401  (shared fixtures)
 
 
 @dataclass
