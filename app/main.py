@@ -18,6 +18,7 @@ from app.core.errors import install_error_handlers
 from app.core.templating import render
 from app.db.session import SessionDep, make_engine, make_sessionmaker, make_write_lock
 from app.quiz.views import router as quiz_router
+from app.reports.views import router as reports_router
 
 SESSION_COOKIE = "ceyice_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(admin_router)
     app.include_router(quiz_router)
+    app.include_router(reports_router)
     return app
 
 

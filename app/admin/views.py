@@ -30,3 +30,10 @@ def home(request: Request, session: SessionDep, scope: ScopeDep) -> Response:
     }
     campaigns = list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc()).limit(20)))
     return render(request, "admin/home.html", {"scope": scope, "counts": counts, "campaigns": campaigns})
+
+
+# Imported after `router` exists: the sections hang off this one guarded router.
+from app.admin import account_views, banks_views, campaign_views, roster_views  # noqa: E402
+
+for _section in (banks_views, campaign_views, roster_views, account_views):
+    router.include_router(_section.router)

@@ -1,8 +1,11 @@
 """The README demo: a real report, its generated bank, a campaign and a small made-up roster."""
 
+import random
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +16,17 @@ from app.accounts.models import AdminUser, Person, Role, Unit
 from app.banks import service as banks_service
 from app.core.timeutil import utc_now
 from app.quiz import campaigns as campaign_service
-from app.quiz.models import Campaign, IdentityMode, ScorePolicy
+from app.quiz import scoring
+from app.quiz.models import (
+    Answer,
+    Attempt,
+    AttemptSource,
+    AttemptStatus,
+    Campaign,
+    IdentityMode,
+    ScorePolicy,
+    StudySession,
+)
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_REPORT = DEMO_DIR / "report_2022_national.txt"
@@ -97,6 +110,7 @@ def load_demo(session: Session) -> DemoInfo:
         created_by=admin,
     )
     campaign_service.publish_campaign(session, campaign)
+    seed_demo_attempts(session, campaign, recorded_by=admin, skip=frozenset({sample_name}))
     accounts_service.audit(session, actor=admin, action="demo_loaded", target_type="campaign", target_id=campaign.id)
     return DemoInfo(campaign.slug, DEMO_ADMIN, DEMO_PASSWORD, DEMO_LIAISON, sample_name, sample_unit,
                     sample_phone[-4:], created=True)
@@ -109,3 +123,56 @@ def _ensure_user(session: Session, username: str, role: Role, unit: Unit | None,
             session, username=username, password=DEMO_PASSWORD, role=role, unit=unit, display_name=display_name
         )
     return user
+
+
+def seed_demo_attempts(session: Session, campaign: Campaign, *, recorded_by: AdminUser,
+                       skip: frozenset[str] = frozenset(), share: float = 0.7) -> int:
+    """Realistic answers from about 70% of the roster over the last five days, two on paper, so the
+    dashboard is not empty; graded by the attempt core. Does nothing once the campaign has attempts."""
+    if session.scalar(select(Attempt.id).where(Attempt.campaign_id == campaign.id).limit(1)) is not None:
+        return 0
+    rng = random.Random(2022)  # noqa: S311  (made-up demo data, reproducible)
+    people = [p for p in session.scalars(select(Person).where(Person.active).order_by(Person.id))
+              if p.name not in skip]
+    takers = rng.sample(people, round(len(people) * share))
+    now = utc_now()
+    for index, person in enumerate(takers):
+        skill = rng.uniform(0.55, 0.98)
+        for _try in range(1 if rng.random() < 0.75 else 2):
+            snapshot = scoring.draw_snapshot(session, campaign, rng)
+            responses = {item["position"]: _demo_response(item, rng.random() < skill, rng) for item in snapshot}
+            fractions, score, maximum = scoring.grade_responses(snapshot, responses,
+                                                                partial_credit=campaign.partial_credit)
+            submitted = now - timedelta(days=rng.randrange(5), hours=rng.randrange(1, 10), minutes=rng.randrange(60))
+            paper = index < 2
+            attempt = Attempt(
+                token=secrets.token_hex(16), campaign_id=campaign.id, person_id=person.id, unit_id=person.unit_id,
+                number=1 + _try, status=AttemptStatus.SUBMITTED,
+                source=AttemptSource.PAPER if paper else AttemptSource.ONLINE, snapshot=snapshot,
+                started_at=submitted - timedelta(minutes=8), submitted_at=submitted, duration_seconds=480,
+                score=score, max_score=maximum, passed=score >= campaign.pass_mark,
+                recorded_by_id=recorded_by.id if paper else None,
+            )
+            session.add(attempt)
+            session.flush()
+            for item, fraction in zip(snapshot, fractions, strict=True):
+                session.add(Answer(attempt_id=attempt.id, position=item["position"], question_uid=item["uid"],
+                                   response=responses[item["position"]], fraction=fraction))
+            if paper:
+                break
+        session.add(StudySession(campaign_id=campaign.id, person_id=person.id, seconds=rng.randrange(300, 1500)))
+        session.flush()
+        scoring.recompute_counted(session, campaign=campaign, person_id=person.id)
+    return len(takers)
+
+
+def _demo_response(item: dict[str, Any], right: bool, rng: random.Random) -> object:
+    key = item["answer"]
+    if item["kind"] == "true_false":
+        return key if right else not key
+    if item["kind"] == "fill_blank":
+        return key[0] if right else "不知道"
+    if item["kind"] == "multiple_choice":
+        return key if right else sorted(rng.sample(range(len(item["options"])), 2))
+    wrong = [i for i in range(len(item["options"])) if i != key]
+    return key if right else rng.choice(wrong)

@@ -2,15 +2,16 @@
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import AdminUser, Unit
 from app.banks.models import Bank, Question, QuestionStatus
-from app.core.timeutil import utc_now
+from app.core.timeutil import as_utc, utc_now
 from app.quiz.exceptions import CampaignInvalid, CampaignNotFound
-from app.quiz.models import Campaign, CampaignStatus, IdentityMode, ScorePolicy, ShowAnswers
+from app.quiz.models import Attempt, AttemptStatus, Campaign, CampaignStatus, IdentityMode, ScorePolicy, ShowAnswers
 
 KINDS = ("single_choice", "multiple_choice", "true_false", "fill_blank")
 _SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -82,14 +83,9 @@ def create_campaign(
     created_by: AdminUser | None = None,
 ) -> Campaign:
     """A new draft campaign over a bank."""
-    if not title.strip():
-        raise CampaignInvalid("请填写活动名称。")
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise CampaignInvalid("截止时间必须晚于开始时间。")
-    if not 0 < pass_mark <= points_total:
-        raise CampaignInvalid("及格分必须大于 0 且不超过总分。")
-    if max_attempts < 1:
-        raise CampaignInvalid("每人至少可以答 1 次。")
+    _check_settings(title=title, opens_at=opens_at, closes_at=closes_at, points_total=points_total,
+                    pass_mark=pass_mark, max_attempts=max_attempts, time_limit_seconds=time_limit_seconds,
+                    study_seconds_required=study_seconds_required)
     campaign = Campaign(
         slug=new_slug(),
         title=title.strip(),
@@ -123,3 +119,104 @@ def publish_campaign(session: Session, campaign: Campaign) -> Campaign:
     campaign.published_at = utc_now()
     session.flush()
     return campaign
+
+
+def _check_settings(*, title: str, opens_at: datetime | None, closes_at: datetime | None, points_total: int,
+                    pass_mark: int, max_attempts: int, time_limit_seconds: int | None,
+                    study_seconds_required: int) -> None:
+    problems = []
+    if not title.strip():
+        problems.append("请填写活动名称。")
+    if opens_at and closes_at and closes_at <= opens_at:
+        problems.append("截止时间必须晚于开始时间。")
+    if points_total < 1:
+        problems.append("总分至少为 1 分。")
+    if not 0 < pass_mark <= points_total:
+        problems.append("及格分必须大于 0 且不超过总分。")
+    if max_attempts < 1:
+        problems.append("每人至少可以答 1 次。")
+    if time_limit_seconds is not None and time_limit_seconds < 60:
+        problems.append("答题时限至少 1 分钟（不限时请留空）。")
+    if study_seconds_required < 0:
+        problems.append("学习时长不能为负。")
+    if problems:
+        raise CampaignInvalid("".join(problems))
+
+
+# Settings an organiser may change; the bank is fixed once a campaign exists.
+EDITABLE = ("title", "intro", "opens_at", "closes_at", "draw_rule", "points_total", "pass_mark",
+            "time_limit_seconds", "max_attempts", "score_policy", "identity_mode", "partial_credit",
+            "study_seconds_required", "show_answers", "root_unit_id")
+
+
+def update_campaign(session: Session, campaign: Campaign, **changes: Any) -> list[str]:
+    """Change a campaign's settings; return the names that changed.
+
+    Attempts already made keep their snapshot, score and pass mark. A new score policy only picks
+    which of each person's submitted attempts counts, so it is re-applied to everyone affected.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    merged = {name: changes.get(name, getattr(campaign, name)) for name in EDITABLE}
+    _check_settings(title=merged["title"], opens_at=merged["opens_at"], closes_at=merged["closes_at"],
+                    points_total=merged["points_total"], pass_mark=merged["pass_mark"],
+                    max_attempts=merged["max_attempts"], time_limit_seconds=merged["time_limit_seconds"],
+                    study_seconds_required=merged["study_seconds_required"])
+    if "draw_rule" in changes:
+        bank = session.get_one(Bank, campaign.bank_id)
+        merged["draw_rule"] = check_draw_rule(session, bank, changes["draw_rule"])
+    merged["title"] = merged["title"].strip()
+    changed = [name for name in EDITABLE if merged[name] != getattr(campaign, name)]
+    policy_changed = "score_policy" in changed
+    for name in changed:
+        setattr(campaign, name, merged[name])
+    session.flush()
+    if policy_changed:
+        recount(session, campaign)
+    return changed
+
+
+def recount(session: Session, campaign: Campaign) -> int:
+    """Re-choose the counted attempt of everyone who submitted one; return how many people."""
+    # Imported here: scoring builds on this module (KINDS), so a top-level import would be circular.
+    from app.quiz.scoring import recompute_counted
+
+    people = list(session.scalars(
+        select(Attempt.person_id).where(Attempt.campaign_id == campaign.id,
+                                        Attempt.status == AttemptStatus.SUBMITTED).distinct()))
+    for person_id in people:
+        recompute_counted(session, campaign=campaign, person_id=person_id)
+    return len(people)
+
+
+def close_campaign(session: Session, campaign: Campaign) -> Campaign:
+    """End a published campaign: no new attempts; results stay."""
+    if campaign.status != CampaignStatus.PUBLISHED:
+        raise CampaignInvalid("只有进行中的活动可以结束。")
+    campaign.status = CampaignStatus.CLOSED
+    session.flush()
+    return campaign
+
+
+def reopen_campaign(session: Session, campaign: Campaign) -> Campaign:
+    """Open a closed campaign again (for example after extending its closing time)."""
+    if campaign.status != CampaignStatus.CLOSED:
+        raise CampaignInvalid("只有已结束的活动可以重新开放。")
+    if campaign.closes_at is not None and as_utc(campaign.closes_at) <= utc_now():
+        raise CampaignInvalid("截止时间已过，请先把截止时间改到将来，再重新开放。")
+    campaign.status = CampaignStatus.PUBLISHED
+    session.flush()
+    return campaign
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    """Every campaign, newest first."""
+    return list(session.scalars(select(Campaign).order_by(Campaign.created_at.desc(), Campaign.id.desc())))
+
+
+def attempt_counts(session: Session) -> dict[int, int]:
+    """Submitted attempts per campaign id."""
+    rows = session.execute(select(Attempt.campaign_id, func.count())
+                           .where(Attempt.status == AttemptStatus.SUBMITTED).group_by(Attempt.campaign_id))
+    return {campaign_id: int(n) for campaign_id, n in rows}
