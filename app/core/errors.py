@@ -46,10 +46,13 @@ def error_response(request: Request, status_code: int, message: str) -> Response
         # A person who is not signed in wants the login form, not an error page.
         login = request.url_for("accounts:login").include_query_params(next=request.url.path)
         return RedirectResponse(str(login), status_code=303)
+    referer = request.headers.get("referer", "")
+    # Only a page of this site: a forged Referer must not turn "back" into a link elsewhere (or javascript:).
+    back = referer if referer.startswith(str(request.base_url)) else None
     return render(
         request,
         "error.html",
-        {"status_code": status_code, "message": message},
+        {"status_code": status_code, "message": message, "back": back},
         status_code=status_code,
     )
 

@@ -143,3 +143,12 @@ def test_the_route_list_is_not_served(client: TestClient) -> None:
 
 def test_templates_dir_exists() -> None:
     assert Path(TEMPLATES).is_dir() and any(TEMPLATES.rglob("*.html"))
+
+
+def test_the_error_page_links_back_only_to_this_site(client: TestClient) -> None:
+    for referer in ("javascript:alert(1)", "https://evil.example/login", "//evil.example/", "http://testserver.evil/"):
+        page = client.get("/c/no-such-campaign/identify", headers={"referer": referer})
+        assert page.status_code == 404
+        assert "返回上一页" not in page.text and "evil" not in page.text and "javascript:" not in page.text, referer
+    page = client.get("/c/no-such-campaign/identify", headers={"referer": "http://testserver/c/abc"})
+    assert 'href="http://testserver/c/abc"' in page.text
