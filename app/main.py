@@ -1,14 +1,16 @@
 """create_app(): routers, static files, sessions, error handlers and security headers."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts.views import router as accounts_router
 from app.admin.views import router as admin_router
@@ -16,7 +18,7 @@ from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.csrf import verify_csrf
 from app.core.errors import install_error_handlers
 from app.core.templating import render
-from app.db.session import SessionDep, make_engine, make_sessionmaker, make_write_lock
+from app.db.session import SessionDep, make_engine, make_request_slots, make_sessionmaker, make_write_lock
 from app.quiz.views import router as quiz_router
 from app.reports.views import router as reports_router
 
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = make_write_lock(engine)
+    app.state.immediate_engine = engine.execution_options(sqlite_immediate=True)
+    app.state.request_slots = make_request_slots(settings)
 
     app.add_middleware(
         SessionMiddleware,
@@ -59,27 +63,50 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(PROJECT_ROOT / "static")), name="static")
 
+    # The employee pages carry nearly all the traffic: matched first, they skip the admin routes' patterns.
+    app.include_router(quiz_router)
     app.include_router(_public_router())
     app.include_router(accounts_router)
     app.include_router(admin_router)
-    app.include_router(quiz_router)
     app.include_router(reports_router)
     return app
 
 
-async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    response = await call_next(request)
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    if request.url.path.startswith(("/admin", "/c/", "/api/")):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+NO_STORE_PREFIXES = ("/admin", "/c/", "/api/")
+
+
+class SecurityHeaders:
+    """CSP and friends on every response; no caching of personal pages.
+
+    Plain ASGI rather than @app.middleware("http"): Starlette's BaseHTTPMiddleware runs every request
+    through a task group and memory streams, which cost more CPU than a whole bare endpoint.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        no_store = scope["path"].startswith(NO_STORE_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "same-origin")
+                headers.setdefault("X-Frame-Options", "DENY")
+                if no_store:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _public_router() -> APIRouter:

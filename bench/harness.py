@@ -56,9 +56,29 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server at {url} did not come up")
 
 
+class Served(str):
+    """The base URL of a running server, which can also say how much CPU its processes have used."""
+
+    pgid: int
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of every process in the server's process group (uvicorn or gunicorn + workers)."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # After the command: state ppid pgrp … utime (12th) stime (13th).
+            if int(fields[2]) == self.pgid:
+                total += int(fields[11]) + int(fields[12])
+        return total / ticks
+
+
 @contextmanager
 def serve(app_spec: str, *, workers: int = 1, env: dict[str, str] | None = None, factory: bool = False,
-          health: str = "/healthz") -> Iterator[str]:
+          health: str = "/healthz") -> Iterator[Served]:
     """Run `app_spec` like production: uvicorn for one process, gunicorn + uvicorn workers for more."""
     port = free_port()
     full_env = {**os.environ, **(env or {})}
@@ -72,7 +92,8 @@ def serve(app_spec: str, *, workers: int = 1, env: dict[str, str] | None = None,
         cmd = [sys.executable, "-m", "gunicorn", target, "-k", "uvicorn.workers.UvicornWorker", "-w", str(workers),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=full_env, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.pgid = proc.pid
     try:
         wait_http(base + health)
         yield base
@@ -93,9 +114,19 @@ class WrkRun:
     errors: int
     non_2xx: int
     requests: int
+    issued: int = 0
+    wrapped: int = 0
+    server_cpu_ms_per_request: float = 0.0
 
 
 _LATENCY_JSON = re.compile(r"^BENCHJSON (.*)$", re.M)
+_POOL_JSON = re.compile(r"^BENCHPOOL (.*)$", re.M)
+LUA_DIR = BENCH / "lua"
+
+
+def lua(name: str) -> str:
+    """A bench Lua script with the shared pool loader (lua/common.lua) in front of it."""
+    return (LUA_DIR / "common.lua").read_text() + "\n" + (LUA_DIR / f"{name}.lua").read_text()
 DONE_LUA = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -103,19 +134,32 @@ done = function(summary, latency, requests)
     .. "\\"p99_us\\": %d, \\"errors\\": %d, \\"status\\": %d}\\n",
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.connect + e.read + e.write + e.timeout, e.status))
+  if threads then
+    local issued, wrapped = 0, 0
+    for _, t in ipairs(threads) do
+      issued = issued + (t:get("issued") or 0)
+      wrapped = wrapped + (t:get("wrapped") or 0)
+    end
+    io.write(string.format("BENCHPOOL {\\"issued\\": %d, \\"wrapped\\": %d}\\n", issued, wrapped))
+  end
 end
 """
 
 
 def run_wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int = 2,
-            script: str | None = None) -> WrkRun:
-    """One wrk run; `script` is Lua (request/response hooks) to which the summary hook is appended."""
+            script: str | None = None, args: Sequence[str] = (), server: Served | None = None) -> WrkRun:
+    """One wrk run; `script` is Lua (request/response hooks) to which the summary hook is appended.
+
+    `args` go to the script's init(args) after `--`.
+    """
     wrk = ensure_wrk()
+    cpu_before = server.cpu_seconds() if server is not None else 0.0
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write((script or "") + DONE_LUA)
     try:
         out = subprocess.run(
-            [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", lua.name, url],
+            [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", lua.name, url,
+             "--", *args],
             capture_output=True, text=True, timeout=seconds + 60, check=True,
         ).stdout
     finally:
@@ -124,6 +168,9 @@ def run_wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int 
     if not match:
         raise RuntimeError("wrk printed no summary:\n" + out)
     data = json.loads(match.group(1))
+    cpu = (server.cpu_seconds() - cpu_before) if server is not None else 0.0
+    pool = _POOL_JSON.search(out)
+    pool_data = json.loads(pool.group(1)) if pool else {"issued": 0, "wrapped": 0}
     return WrkRun(
         requests_per_s=data["requests"] / (data["duration_us"] / 1e6),
         p50_ms=data["p50_us"] / 1000,
@@ -131,6 +178,10 @@ def run_wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int 
         errors=data["errors"],
         non_2xx=data["status"],
         requests=data["requests"],
+        issued=pool_data["issued"],
+        wrapped=pool_data["wrapped"],
+        # CPU per request barely moves with the other engineers' load, unlike requests per second.
+        server_cpu_ms_per_request=cpu * 1000 / data["requests"] if data["requests"] else 0.0,
     )
 
 

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+MAX_OVERFLOW = 20
+# Connections kept out of the requests' reach: background jobs (bank generation) open their own sessions.
+RESERVED_CONNECTIONS = 5
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -26,14 +29,14 @@ def make_engine(settings: Settings) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             pool_size=settings.db_pool_size,
-            max_overflow=20,
+            max_overflow=MAX_OVERFLOW,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate_when_asked)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_size=settings.db_pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=settings.db_pool_size, max_overflow=MAX_OVERFLOW, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -72,24 +75,48 @@ def make_write_lock(engine: Engine) -> anyio.Lock | None:
     return anyio.Lock() if engine.dialect.name == "sqlite" else None
 
 
+def make_request_slots(settings: Settings) -> anyio.Semaphore:
+    """How many requests may hold a database session at once: the pool's connections, less a reserve.
+
+    Sync dependencies and views run in a 40-thread pool. With more requests in flight than connections,
+    requests holding a connection wait for a thread while every thread waits for a connection: a deadlock
+    that only the pool's 30 s timeout breaks (seen on PostgreSQL at 64 connections: 30 sessions idle in
+    transaction, throughput near zero). Waiting for a slot happens on the event loop and holds neither.
+    """
+    return anyio.Semaphore(max(settings.db_pool_size + MAX_OVERFLOW - RESERVED_CONNECTIONS, 1))
+
+
+def _commit_and_close(session: Session) -> None:
+    # One trip to the thread pool instead of two: every hop waits for a free thread and the event loop.
+    try:
+        session.commit()
+    finally:
+        session.close()
+
+
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request: commit when the view succeeds, roll back when it raises."""
     state = request.app.state
     factory: sessionmaker[Session] = state.sessionmaker
     lock: anyio.Lock | None = state.write_lock
     serialise = lock is not None and request.method in UNSAFE_METHODS
-    async with lock if serialise and lock is not None else nullcontext():
-        session = factory()
+    slots: anyio.Semaphore = state.request_slots
+    async with lock if serialise and lock is not None else nullcontext(), slots:
+        # A writer's first statement begins IMMEDIATE in whichever worker thread runs it: no extra hop.
+        session = factory(bind=state.immediate_engine) if serialise else factory()
         try:
-            if serialise:
-                await run_in_threadpool(session.connection, execution_options={"sqlite_immediate": True})
             yield session
-            await run_in_threadpool(session.commit)
         except BaseException:
-            await run_in_threadpool(session.rollback)
+            await run_in_threadpool(_rollback_and_close, session)
             raise
-        finally:
-            await run_in_threadpool(session.close)
+        await run_in_threadpool(_commit_and_close, session)
 
 
 T = TypeVar("T")
@@ -114,10 +141,22 @@ async def write_apart(request: Request, session: Session, work: Callable[[], T])
         return result
 
     # Nothing is written yet, so this only ends the read snapshot; it also gives the connection back
-    # before waiting: writers take the lock first and a connection second, and so must this.
+    # before waiting. Writers take the lock first and a request slot second, and so must this: waiting
+    # for the lock while holding a slot could leave the lock's holder waiting for a slot forever.
     await run_in_threadpool(session.commit)
-    async with lock if lock is not None else nullcontext():
-        return await run_in_threadpool(run)
+    slots: anyio.Semaphore = request.app.state.request_slots
+    slots.release()
+    reacquired = False
+    try:
+        async with lock if lock is not None else nullcontext():
+            await slots.acquire()
+            reacquired = True
+            return await run_in_threadpool(run)
+    finally:
+        if not reacquired:
+            # get_session releases a slot when the request ends: hold one again so the count stays right.
+            with anyio.CancelScope(shield=True):
+                await slots.acquire()
 
 
 # scope="function": commit before the response leaves. With FastAPI's default ("request") the commit

@@ -195,7 +195,7 @@ def api_save(attempt: AttemptDep, session: SessionDep, position: int, body: Save
     except AppError as exc:
         return JSONResponse({"error": exc.message}, status_code=exc.status_code)
     answered = len(service.responses_of(session, attempt))
-    return JSONResponse(SavedAnswer(saved=True, saved_at=_clock(saved.saved_at), answered=answered).model_dump())
+    return JSONResponse(SavedAnswer(saved=True, saved_at=_clock(saved), answered=answered).model_dump())
 
 
 def _clock(value: datetime) -> str:

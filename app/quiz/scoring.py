@@ -17,6 +17,7 @@ only `public_item()` output goes to pages.
 
 import random
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 import questions as qlib
 from app.banks import service as banks_service
 from app.banks.models import Bank, Question
+from app.core.timeutil import as_utc
 from app.quiz.campaigns import KINDS
 from app.quiz.exceptions import CampaignInvalid
 from app.quiz.models import Attempt, AttemptStatus, Campaign, ScorePolicy
@@ -102,13 +104,15 @@ def grade_responses(
 
 def recompute_counted(session: Session, *, campaign: Campaign, person_id: int) -> Attempt | None:
     """Mark the one submitted attempt the score policy counts for this person; return it."""
-    attempts = list(
+    # Sorted here, not by ORDER BY: SQLite (without ANALYZE) would then walk the campaign's whole
+    # (campaign_id, submitted_at) index to avoid a sort, on every submission; a person has a few attempts.
+    attempts = sorted(
         session.scalars(
             select(Attempt)
             .where(Attempt.campaign_id == campaign.id, Attempt.person_id == person_id,
                    Attempt.status == AttemptStatus.SUBMITTED)
-            .order_by(Attempt.submitted_at, Attempt.id)
-        )
+        ),
+        key=lambda a: (as_utc(a.submitted_at) if a.submitted_at else datetime.min.replace(tzinfo=UTC), a.id),
     )
     chosen = choose_counted(attempts, ScorePolicy(campaign.score_policy))
     # Clear first, then set: the partial unique index allows one counted row at every step.

@@ -1,6 +1,7 @@
 """Online study: the report by section, and the reading time a campaign may require."""
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,14 @@ def campaign_report(session: Session, campaign: Campaign) -> Report | None:
 
 def report_document(report: Report) -> qlib.Document:
     """The report's sections for reading."""
-    return qlib.parse_document(report.text)
+    return _parsed(report.text)
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str) -> qlib.Document:
+    # Every study visit shows the same few reports: parsing one costs more than the rest of the page.
+    # The cached Document is shared between requests, which only read it.
+    return qlib.parse_document(text)
 
 
 def begin_study(session: Session, *, campaign: Campaign, person_id: int, now: datetime | None = None) -> StudySession:
