@@ -203,6 +203,12 @@ def set_password(session: Session, *, user: AdminUser, password: str) -> None:
     session.flush()
 
 
+def end_sessions(session: Session, *, user: AdminUser) -> None:
+    """Make every signed-in cookie of this user worthless (signing out)."""
+    user.session_version += 1
+    session.flush()
+
+
 @dataclass(frozen=True)
 class ThrottlePolicy:
     """How many failures within a window lead to a lockout, and for how long."""

@@ -53,7 +53,10 @@ def login_submit(request: Request, session: SessionDep, form: Annotated[LoginFor
 
 
 @router.post("/logout", name="accounts:logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep, user: MaybeAdmin) -> Response:
+    if user is not None:
+        # Sessions are signed cookies held by the browser: only a new version makes a copied one worthless.
+        service.end_sessions(session, user=user)
     sign_out(request)
     return RedirectResponse(request.url_for("accounts:login"), status_code=303)
 

@@ -5,7 +5,8 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -26,6 +27,9 @@ HTTP_MESSAGES = {
 }
 
 
+INVALID_VALUE = "提交的内容超出范围或含有无法保存的字符，请检查后重试。"
+
+
 def wants_json(request: Request) -> bool:
     """JSON for the API and for scripts that ask for it, HTML pages for people."""
     accept = request.headers.get("accept", "")
@@ -42,10 +46,13 @@ def error_response(request: Request, status_code: int, message: str) -> Response
         # A person who is not signed in wants the login form, not an error page.
         login = request.url_for("accounts:login").include_query_params(next=request.url.path)
         return RedirectResponse(str(login), status_code=303)
+    referer = request.headers.get("referer", "")
+    # Only a page of this site: a forged Referer must not turn "back" into a link elsewhere (or javascript:).
+    back = referer if referer.startswith(str(request.base_url)) else None
     return render(
         request,
         "error.html",
-        {"status_code": status_code, "message": message},
+        {"status_code": status_code, "message": message, "back": back},
         status_code=status_code,
     )
 
@@ -73,3 +80,16 @@ def install_error_handlers(app: FastAPI) -> None:
         # A database that cannot be reached is an outage, not a bug: say so and let people retry.
         log.error("database unavailable: %s", exc.orig)
         return error_response(request, 503, ServiceUnavailable.message)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(request: Request, exc: PoolTimeout) -> Response:
+        log.error("no database connection free: %s", exc)
+        return error_response(request, 503, ServiceUnavailable.message)
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _value_refused(request: Request, exc: Exception) -> Response:
+        # A value the database cannot hold (an id beyond 64 bits, a NUL in text) came from the request:
+        # any such number or text is the sender's mistake, and the transaction was rolled back.
+        log.warning("value refused by the database: %s", exc)
+        return error_response(request, 422, INVALID_VALUE)

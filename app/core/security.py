@@ -45,7 +45,9 @@ def csrf_token(session: dict[str, Any]) -> str:
 def csrf_valid(session: dict[str, Any], submitted: str | None) -> bool:
     """Compare a submitted CSRF token with the session's."""
     expected = session.get(CSRF_SESSION_KEY)
-    return isinstance(expected, str) and bool(submitted) and hmac.compare_digest(expected, submitted or "")
+    # Bytes, not str: compare_digest raises on non-ASCII text, and a forged token is not a server error.
+    return isinstance(expected, str) and bool(submitted) and hmac.compare_digest(
+        expected.encode(), (submitted or "").encode("utf-8", "surrogatepass"))
 
 
 def new_token(nbytes: int = 16) -> str:

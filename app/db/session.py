@@ -1,8 +1,8 @@
 """Engine and per-request session: the request owns the transaction, services only flush."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import nullcontext
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -86,16 +86,6 @@ def make_request_slots(settings: Settings) -> anyio.Semaphore:
     return anyio.Semaphore(max(settings.db_pool_size + MAX_OVERFLOW - RESERVED_CONNECTIONS, 1))
 
 
-async def writing_request(request: Request) -> None:
-    """Mark a GET that writes (a page that opens a row) so that it queues with the POSTs on SQLite.
-
-    Without it such a GET begins a deferred transaction, reads, and then fails at once with "database is
-    locked" when another request committed in between (SQLite cannot upgrade a stale read snapshot).
-    Add it to the route's `dependencies=` so it runs before the session is opened.
-    """
-    request.state.writes = True
-
-
 def _commit_and_close(session: Session) -> None:
     # One trip to the thread pool instead of two: every hop waits for a free thread and the event loop.
     try:
@@ -116,8 +106,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     state = request.app.state
     factory: sessionmaker[Session] = state.sessionmaker
     lock: anyio.Lock | None = state.write_lock
-    writes = request.method in UNSAFE_METHODS or getattr(request.state, "writes", False)
-    serialise = lock is not None and writes
+    serialise = lock is not None and request.method in UNSAFE_METHODS
     slots: anyio.Semaphore = state.request_slots
     async with lock if serialise and lock is not None else nullcontext(), slots:
         # A writer's first statement begins IMMEDIATE in whichever worker thread runs it: no extra hop.
@@ -128,6 +117,46 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             await run_in_threadpool(_rollback_and_close, session)
             raise
         await run_in_threadpool(_commit_and_close, session)
+
+
+T = TypeVar("T")
+
+
+async def write_apart(request: Request, session: Session, work: Callable[[], T]) -> T:
+    """Run a write that a reading request needs (a lazy expiry, a study visit) in its own transaction.
+
+    A GET's transaction begins DEFERRED and reads first; on SQLite it cannot then turn into a writer
+    once another connection has committed (SQLITE_BUSY_SNAPSHOT, not retried by busy_timeout). So the
+    read so far is ended, and the write runs like a POST's: behind the write lock, BEGIN IMMEDIATE.
+    """
+    lock: anyio.Lock | None = request.app.state.write_lock
+    if request.method in UNSAFE_METHODS:
+        # A writing request already holds the lock and an immediate transaction.
+        return await run_in_threadpool(work)
+
+    def run() -> T:
+        session.connection(execution_options={"sqlite_immediate": True})
+        result = work()
+        session.commit()
+        return result
+
+    # Nothing is written yet, so this only ends the read snapshot; it also gives the connection back
+    # before waiting. Writers take the lock first and a request slot second, and so must this: waiting
+    # for the lock while holding a slot could leave the lock's holder waiting for a slot forever.
+    await run_in_threadpool(session.commit)
+    slots: anyio.Semaphore = request.app.state.request_slots
+    slots.release()
+    reacquired = False
+    try:
+        async with lock if lock is not None else nullcontext():
+            await slots.acquire()
+            reacquired = True
+            return await run_in_threadpool(run)
+    finally:
+        if not reacquired:
+            # get_session releases a slot when the request ends: hold one again so the count stays right.
+            with anyio.CancelScope(shield=True):
+                await slots.acquire()
 
 
 # scope="function": commit before the response leaves. With FastAPI's default ("request") the commit

@@ -73,15 +73,17 @@ def question(request: Request, attempt: AttemptDep, session: SessionDep, number:
 
 def _save_posted(session: SessionDep, attempt: Attempt, form: FormDep, positions: list[int]) -> str | None:
     """Save the responses a form carries for these positions; a Chinese error if one was refused."""
-    for position in positions:
-        field = f"r{position}"
-        if field not in form and f"present{position}" not in form:
-            continue
-        values = [v for v in form.getlist(field) if isinstance(v, str)]
-        try:
-            service.save_answer(session, attempt=attempt, position=position, response=values)
-        except AppError as exc:
-            return exc.message
+    try:
+        # All or nothing: a refused response leaves the form's other answers as they were, too.
+        with session.begin_nested():
+            for position in positions:
+                field = f"r{position}"
+                if field not in form and f"present{position}" not in form:
+                    continue
+                values = [v for v in form.getlist(field) if isinstance(v, str)]
+                service.save_answer(session, attempt=attempt, position=position, response=values)
+    except AppError as exc:
+        return exc.message
     return None
 
 

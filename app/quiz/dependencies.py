@@ -3,14 +3,15 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app.accounts.models import Person
-from app.db.session import SessionDep
+from app.db.session import SessionDep, write_apart
 from app.quiz import campaigns as campaign_service
-from app.quiz import service
+from app.quiz import service, study
 from app.quiz.exceptions import CampaignDraft, CampaignNotFound, NotIdentified, NotYourAttempt
-from app.quiz.models import Attempt, Campaign, CampaignStatus
+from app.quiz.models import Attempt, Campaign, CampaignStatus, StudySession
 
 QUIZ_SESSION_KEY = "quiz"
 
@@ -69,20 +70,56 @@ def identified_person(person: MaybePerson) -> Person:
 IdentifiedPerson = Annotated[Person, Depends(identified_person)]
 
 
-def attempt_from_path(token: str, request: Request, session: SessionDep) -> Attempt:
-    """The attempt of the URL, only for the person who owns it; an overdue one is submitted on the way."""
+def _owned_attempt(token: str, request: Request, session: SessionDep) -> Attempt:
     attempt = service.get_attempt_by_token(session, token)
     person_id = identified_person_id(request, attempt.campaign_id)
     if person_id is None:
         raise NotIdentified()
     if person_id != attempt.person_id:
         raise NotYourAttempt()
-    # The server is the clock: whoever touches an overdue attempt first submits it.
-    service.expire_if_due(session, attempt)
+    return attempt
+
+
+async def attempt_from_path(token: str, request: Request, session: SessionDep) -> Attempt:
+    """The attempt of the URL, only for the person who owns it; an overdue one is submitted on the way."""
+    attempt = await run_in_threadpool(_owned_attempt, token, request, session)
+    if service.is_overdue(attempt):
+        # The server is the clock: whoever touches an overdue attempt first submits it.
+        await write_apart(request, session, lambda: service.expire_if_due(session, attempt))
     return attempt
 
 
 AttemptDep = Annotated[Attempt, Depends(attempt_from_path)]
+
+
+async def settle_overdue(request: Request, slug: str, session: SessionDep) -> None:
+    """Submit the identified person's overdue attempt before a campaign page reads their progress."""
+    def find() -> Attempt | None:
+        campaign = campaign_service.find_campaign_by_slug(session, slug)
+        person_id = identified_person_id(request, campaign.id) if campaign is not None else None
+        if campaign is None or person_id is None:
+            return None
+        current = service.find_in_progress(session, campaign=campaign, person_id=person_id)
+        return current if current is not None and service.is_overdue(current) else None
+
+    overdue = await run_in_threadpool(find)
+    if overdue is not None:
+        await write_apart(request, session, lambda: service.expire_if_due(session, overdue))
+
+
+SettledOverdue = Depends(settle_overdue)
+
+
+async def study_visit(request: Request, campaign: CampaignFromSlug, person: MaybePerson,
+                      session: SessionDep) -> StudySession | None:
+    """A new visit to the study page for the identified person (written apart: it is a GET)."""
+    if person is None:
+        return None
+    return await write_apart(request, session,
+                             lambda: study.begin_study(session, campaign=campaign, person_id=person.id))
+
+
+StudyVisit = Annotated[StudySession | None, Depends(study_visit)]
 
 
 async def form_data(request: Request) -> FormData:

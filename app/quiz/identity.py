@@ -17,7 +17,8 @@ from app.quiz.models import Campaign
 NAME_POLICY = ThrottlePolicy(limit=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
 # A whole office often shares one address behind the intranet's NAT, so the address gets more room.
 ADDRESS_POLICY = ThrottlePolicy(limit=40, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
-_SPACES = re.compile(r"[\s\u3000·•.]")
+# Spaces, dots and control characters (a NUL cannot even be stored in PostgreSQL text).
+_SPACES = re.compile(r"[\s\u3000·•.\x00-\x1f\x7f]")
 _FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 MAX_NAME_LENGTH = 50
 
@@ -29,7 +30,7 @@ def clean_name(name: str) -> str:
 
 def clean_code(code: str) -> str:
     """A typed phone tail or 工号: half-width, no spaces."""
-    return re.sub(r"\s", "", code.translate(_FULL_DIGITS))[:50]
+    return re.sub(r"[\s\x00-\x1f\x7f]", "", code.translate(_FULL_DIGITS))[:50]
 
 
 def campaign_root(session: Session, campaign: Campaign) -> Unit | None:

@@ -4,7 +4,7 @@ import secrets
 from random import Random
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -12,7 +12,7 @@ from app.accounts.dependencies import client_ip
 from app.accounts.models import Person, Unit
 from app.core.exceptions import AppError
 from app.core.templating import render
-from app.db.session import SessionDep, writing_request
+from app.db.session import SessionDep
 from app.quiz import campaigns as campaign_service
 from app.quiz import identity, results, service, study
 from app.quiz.attempt_views import router as attempt_router
@@ -20,6 +20,8 @@ from app.quiz.dependencies import (
     CampaignFromSlug,
     IdentifiedPerson,
     MaybePerson,
+    SettledOverdue,
+    StudyVisit,
     forget_person,
     maybe_person,
     remember_person,
@@ -37,7 +39,7 @@ FONT_COOKIE = "ceyice_font"
 FOLD_UNITS_OVER = 40
 
 
-@router.get("/c/{slug}", name="quiz:entry")
+@router.get("/c/{slug}", name="quiz:entry", dependencies=[SettledOverdue])
 def entry(request: Request, slug: str, session: SessionDep, u: str = "") -> Response:
     campaign = campaign_service.find_campaign_by_slug(session, slug)
     if campaign is None or campaign.status == CampaignStatus.DRAFT:
@@ -83,7 +85,8 @@ def _progress(session: SessionDep, campaign: Campaign, person: Person) -> dict[s
 @router.get("/c/{slug}/identify", name="quiz:identify")
 def identify_page(request: Request, campaign: CampaignFromSlug, session: SessionDep, u: str = "",
                   q: str = "", unit: int | None = None) -> Response:
-    return _identify(request, session, campaign, IdentifyForm(unit_id=unit, q=q), unit_code=u)
+    # Cut, not validated: a long search typed into the address bar is no reason for an error page.
+    return _identify(request, session, campaign, IdentifyForm(unit_id=unit, q=q[:100]), unit_code=u[:50])
 
 
 def _identify(request: Request, session: SessionDep, campaign: Campaign, form: IdentifyForm, *,
@@ -149,14 +152,12 @@ def leave(request: Request, campaign: CampaignFromSlug) -> Response:
     return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
 
 
-# Each visit opens a study session row: a writing GET.
-@router.get("/c/{slug}/study", name="quiz:study", dependencies=[Depends(writing_request)])
+@router.get("/c/{slug}/study", name="quiz:study", dependencies=[SettledOverdue])
 def study_page(request: Request, campaign: CampaignFromSlug, person: MaybePerson, session: SessionDep,
-               error: str = "") -> Response:
-    if person is None:
+               visit: StudyVisit, error: str = "") -> Response:
+    if person is None or visit is None:
         return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
     report = study.campaign_report(session, campaign)
-    visit = study.begin_study(session, campaign=campaign, person_id=person.id)
     context = _progress(session, campaign, person)
     context.update({
         "campaign": campaign,

@@ -29,7 +29,9 @@ Progress = Callable[[int, int, str], None]
 UNIT_HEADER = ["单位", "应参与人数", "已参与人数", "参与率", "未参与人数", "已学习人数", "平均分", "最高分", "最低分",
                "及格人数", "及格率"]
 PEOPLE_HEADER = ["单位", "姓名", "手机号", "职务", "答题次数", "计分成绩", "是否及格", "答题方式", "交卷时间",
-                 "用时（分钟）", "学习时长（分钟）"]
+                 "用时（分钟）", "学习时长（分钟）", "备注"]
+# Shown to the organiser beside a counted result handed in faster than anyone can read the questions.
+FAST_NOTE = "交卷过快（每题不足3秒），请核实是否本人作答"
 MISSING_HEADER = ["单位", "姓名", "手机号", "职务"]
 ITEM_HEADER = ["题型", "题目", "作答人数", "答对人数", "正确率", "区分度", "选项分布（原题选项顺序）", "提示"]
 SHEETS = {"units": "单位汇总", "people": "人员明细", "missing": "未参与名单", "items": "题目分析"}
@@ -65,7 +67,7 @@ def person_rows(session: Session, campaign: Campaign, within: Unit | None) -> It
                "" if not r.took_part else ("纸质" if r.paper else "在线"),
                format_local(r.submitted_at) if r.submitted_at else "",
                None if r.duration_seconds is None else round(r.duration_seconds / 60, 1),
-               round(r.study_seconds / 60, 1)]
+               round(r.study_seconds / 60, 1), FAST_NOTE if r.flagged_fast else ""]
 
 
 def missing_rows(session: Session, campaign: Campaign, within: Unit | None) -> Iterator[list[Any]]:
@@ -99,7 +101,7 @@ def write_xlsx(session: Session, campaign: Campaign, target: IO[bytes] | Path, *
            percent={3, 10})
     report(1, 4, "正在写人员明细")
     _sheet(wb, SHEETS["people"], PEOPLE_HEADER, person_rows(session, campaign, within),
-           widths=[28, 10, 14, 10, 9, 9, 9, 9, 17, 11, 13])
+           widths=[28, 10, 14, 10, 9, 9, 9, 9, 17, 11, 13, 36])
     report(2, 4, "正在写未参与名单")
     _sheet(wb, SHEETS["missing"], MISSING_HEADER, missing_rows(session, campaign, within), widths=[32, 10, 14, 12])
     report(3, 4, "正在分析题目")

@@ -30,6 +30,7 @@ class PersonRow:
     submitted_at: datetime | None
     duration_seconds: int | None
     study_seconds: int
+    flagged_fast: bool = False
 
     @property
     def took_part(self) -> bool:
@@ -83,7 +84,7 @@ def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = N
     query = (
         select(Person.id, Unit.full_name, Person.name, Person.phone, Person.title, attempts, counted.score,
                counted.id, counted.source, counted.submitted_at, counted.duration_seconds, studied,
-               Person.self_declared)
+               Person.self_declared, counted.flagged_fast)
         .join(Unit, Unit.id == Person.unit_id)
         .outerjoin(counted, and_(counted.campaign_id == campaign.id, counted.person_id == Person.id,
                                  counted.counted == true()))
@@ -99,5 +100,5 @@ def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = N
             attempts=int(row[5] or 0),
             score=row[6], passed=None if row[6] is None else row[6] >= campaign.pass_mark - EPSILON,
             paper=row[8] == AttemptSource.PAPER, submitted_at=row[9],
-            duration_seconds=row[10], study_seconds=int(row[11] or 0),
+            duration_seconds=row[10], study_seconds=int(row[11] or 0), flagged_fast=bool(row[13]),
         )

@@ -1,5 +1,6 @@
 """Report upload → generation with progress → review and editing → campaign → publish, over HTTP."""
 
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -177,3 +178,35 @@ def test_a_hand_added_question_with_evidence_must_match_the_report(admin_client:
     ok = admin_client.post(f"/admin/banks/{bank.id}/questions/new", data={**form, "option_3": "415"},
                            follow_redirects=False)
     assert ok.status_code == 303
+
+
+def test_saving_a_negative_list_question_unchanged_keeps_its_tags_and_validates(admin_client: TestClient,
+                                                                                 session: Session,
+                                                                                 shared_dir: Path) -> None:
+    report = (shared_dir / "reports" / "gov_report_2026_jiangxi_provincial.txt").read_bytes()
+    job = admin_client.get(upload(admin_client, report, "jiangxi.txt").headers["location"])
+    bank = session.get_one(Bank, job.context["state"]["bank_id"])  # type: ignore[attr-defined]
+    negative = [row for row in session.scalars(select(Question).where(Question.bank_id == bank.id))
+                if "negative" in row.payload.get("tags", [])]
+    assert negative, "a real report's 一是…二是… lists yield 不属于 questions"
+    row = negative[0]
+    token = csrf(admin_client, f"/admin/banks/{bank.id}/questions/{row.id}")
+    saved = admin_client.post(f"/admin/banks/{bank.id}/questions/{row.id}",
+                              data={"csrf_token": token, **question_form(row)}, follow_redirects=False)
+    assert saved.status_code == 303, saved.context.get("problems")  # type: ignore[attr-defined]
+    session.refresh(row)
+    assert "negative" in row.payload["tags"]
+
+
+def test_evidence_typed_with_browser_line_breaks_still_matches_the_report(admin_client: TestClient,
+                                                                          session: Session) -> None:
+    bank = generated_bank(admin_client, session)
+    token = csrf(admin_client, f"/admin/banks/{bank.id}/questions/new?kind=true_false")
+    # Browsers submit textarea line breaks as CRLF; the report's lines are LF.
+    evidence = ("全县坚持稳中求进工作总基调，统筹推进“三大攻坚战”，打好蓝天、碧水、净土保卫战，"
+                "空气质量优良天数比例达到93.6%。")
+    form = {"csrf_token": token, "kind": "true_false", "stem": evidence,
+            "answer_bool": "true", "evidence": "新建改建农村公路215公里，建成5G基站1300个。\r\n" + evidence,
+            "section": "一、2025年工作回顾", "difficulty": "1"}
+    added = admin_client.post(f"/admin/banks/{bank.id}/questions/new", data=form, follow_redirects=False)
+    assert added.status_code == 303, added.context.get("problems")  # type: ignore[attr-defined]

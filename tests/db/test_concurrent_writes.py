@@ -11,7 +11,8 @@ from tests.support.web import csrf_from
 
 
 def _failed_login(base: str, n: int) -> int:
-    with httpx2.Client(base_url=base, timeout=30) as client:
+    # Generous: argon2 checks queue behind one another on a loaded 2-core machine; this tests loss, not speed.
+    with httpx2.Client(base_url=base, timeout=180) as client:
         token = csrf_from(client.get("/admin/login"))
         # Distinct client addresses (as nginx would pass them) keep the per-address throttle out of the way.
         response = client.post("/admin/login", data={"username": f"nobody{n}", "password": "x" * 10,
