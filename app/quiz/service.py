@@ -5,7 +5,7 @@ the row with a conditional UPDATE so that double taps, retries and racing proces
 """
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
@@ -323,24 +323,6 @@ def _grade_stored(session: Session, attempt: Attempt, campaign: Campaign) -> Non
     attempt.passed = score >= campaign.pass_mark
 
 
-def _grade(
-    session: Session,
-    attempt: Attempt,
-    campaign: Campaign,
-    responses: Mapping[int, object],
-    answers: dict[int, Answer],
-) -> None:
-    fractions, score, maximum = scoring.grade_responses(attempt.snapshot, responses,
-                                                        partial_credit=campaign.partial_credit)
-    for item, fraction in zip(attempt.snapshot, fractions, strict=True):
-        row = answers.get(item["position"])
-        if row is not None:
-            row.fraction = fraction
-    attempt.score = score
-    attempt.max_score = maximum
-    attempt.passed = score >= campaign.pass_mark
-
-
 def record_paper_attempt(
     session: Session,
     *,
@@ -391,7 +373,11 @@ def record_paper_attempt(
         for position, value in cleaned.items()
     }
     session.add_all(answers.values())
-    _grade(session, attempt, campaign, cleaned, answers)
+    session.flush()
+    # Graded like an online submission, from the stored rows; the rows' fractions change in SQL.
+    _grade_stored(session, attempt, campaign)
+    for row in answers.values():
+        session.expire(row, ["fraction"])
     session.flush()
     scoring.recompute_counted(session, campaign=campaign, person_id=person.id)
     return attempt
