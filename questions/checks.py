@@ -54,7 +54,7 @@ def near_key(draft: Draft) -> str:
 
 
 # A statement that stops on a copula or a preposition (奋斗目标是、围绕) has lost what it says.
-_DANGLING = re.compile(r"(?:是|为|即|的|和|与|及|或|对|在|把|将|从|向|以)$")
+_DANGLING = re.compile(r"(?:是|(?<![行作成认称因以])为|即|的|和|与|及|或|对|在|把|将|从|向|以)$")
 _MIN_CLAIM, _MIN_CONTEXT = 6, 7
 _LEANING = re.compile(r"(?:其中|并且?|而且?|但是?|同时|就是|就要|此外|另外)")
 _WORD = re.compile(f"[{CJK}A-Za-z0-9]")
@@ -72,6 +72,8 @@ def fragment(draft: Draft) -> bool:
             return True
     # 坚持“（ ）”。 or 推进“一网通办”。: nothing around the term says which slogan is meant.
     if draft.context is not None and _word_chars(draft.context) < _MIN_CONTEXT:
+        return True
+    if _DANGLING.search(draft.question.stem.rstrip("。！？；：:")):
         return True
     stem = draft.question.stem.replace(BLANK, "")
     if _LEANING.match(stem.split("指出，", 1)[-1]):

@@ -108,6 +108,7 @@ def test_a_term_with_nothing_around_it_is_not_asked(sentence: str, term: str, ki
         ("省政府编制了《纲要（草案）》，提请本次大会审查的", True),
         ("实现“十五五”目标，必须做到“八个聚焦”", False),
         ("粮食总产达456.1亿斤", False),
+        ("推进“一村（格）一警”全覆盖，严厉打击电信诈骗等违法犯罪行为", False),
     ],
 )
 def test_statements_that_lost_their_predicate_are_fragments(claim: str, expected: bool) -> None:
