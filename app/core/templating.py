@@ -29,8 +29,18 @@ def _score(value: float | None) -> str:
     return f"{value:.0f}" if abs(value - round(value)) < 0.005 else f"{value:.1f}"
 
 
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, rest = divmod(max(int(seconds), 0), 60)
+    if not minutes:
+        return f"{rest} 秒"
+    return f"{minutes} 分 {rest} 秒" if rest else f"{minutes} 分钟"
+
+
 templates.env.filters["percent"] = _percent
 templates.env.filters["score"] = _score
+templates.env.filters["duration"] = _duration
 
 
 @pass_context
