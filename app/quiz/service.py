@@ -33,6 +33,7 @@ from app.quiz.models import Answer, Attempt, AttemptSource, AttemptStatus, Campa
 from app.quiz.responses import clean_response
 
 GRACE = live.GRACE
+MIN_SECONDS_PER_QUESTION = live.MIN_SECONDS_PER_QUESTION
 
 
 class Window(StrEnum):

@@ -1,6 +1,6 @@
 """Counting a submission reads only the person's own attempts, never the campaign's (SQLite's query plans).
 
-Regression test for a bug the benchmark found: `scoring.recompute_counted` ordered the person's attempts
+Regression test for a bug the benchmark found: counting (now `live.recount`) ordered the person's attempts
 by submission time in SQL, and SQLite (which has no ANALYZE statistics) then walked the campaign's whole
 `(campaign_id, submitted_at)` index to avoid a sort, on every submission. The statements are captured
 during a real submission over HTTP and their plans asked from SQLite.
@@ -29,16 +29,16 @@ BY_TIME = "ix_attempt_campaign_id_submitted_at"
 class Issued:
     statement: str
     parameters: Any
-    by_recompute: bool  # issued from inside scoring.recompute_counted
+    by_recompute: bool  # issued from inside live.recount
 
 
 @contextmanager
 def statements(connection: Connection) -> Iterator[list[Issued]]:
-    """Every statement run on the connection inside the block, marked when recompute_counted issued it."""
+    """Every statement run on the connection inside the block, marked when the count issued it."""
     issued: list[Issued] = []
 
     def capture(_conn: Connection, _cursor: object, statement: str, parameters: Any, *_: object) -> None:
-        inside = any(frame.name == "recompute_counted" and frame.filename.endswith("scoring.py")
+        inside = any(frame.name == "recount" and frame.filename.endswith("live.py")
                      for frame in traceback.extract_stack())
         issued.append(Issued(statement, parameters, inside))
 
@@ -72,7 +72,7 @@ def test_counting_a_submission_selects_by_campaign_and_person(client: TestClient
 
     counting = [s for s in issued if s.by_recompute and s.statement.lstrip().upper().startswith("SELECT")
                 and "attempt" in s.statement]
-    assert counting, "recompute_counted issued no SELECT on attempt during a submission"
+    assert counting, "recount issued no SELECT on attempt during a submission"
     for statement in counting:
         shown = plan(connection, statement)
         assert BY_PERSON in shown, shown
