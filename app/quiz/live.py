@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, Text, bindparam, exists, func, literal, select, update
+from sqlalchemy import Connection, Table, Text, bindparam, exists, func, literal, select, text, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import TextClause
 
 from app.core.timeutil import as_utc
 from app.quiz import scoring
@@ -96,7 +96,9 @@ _CLAIM = (update(attempt_table)
 _CLAIM_OVERDUE = _CLAIM.where(_A.deadline_at.is_not(None),
                               _A.deadline_at < bindparam("cutoff", type_=_A.deadline_at.type))
 _RULES = select(_C.partial_credit, _C.pass_mark, _C.score_policy).where(_C.id == bindparam("campaign_id"))
-_GRADE = answer_table.update().where(_N.id == bindparam("answer_id")).values(fraction=bindparam("graded"))
+# saved_at kept as it is: grading is not saving (the column's onupdate would stamp every answer again).
+_GRADE = (answer_table.update().where(_N.id == bindparam("answer_id"))
+          .values(fraction=bindparam("graded"), saved_at=_N.saved_at))
 _RESULT = update(attempt_table).where(_A.id == bindparam("attempt_id"))
 _SUBMITTED = select(_A.id, _A.score, _A.submitted_at, _A.counted).where(
     _A.campaign_id == bindparam("campaign_id"), _A.person_id == bindparam("person_id"),
@@ -171,12 +173,19 @@ def count_answered(connection: Connection, attempt_id: int) -> int:
     return int(connection.execute(_COUNT, {"attempt_id": attempt_id}).scalar_one())
 
 
-_upserts: dict[str, Insert] = {}
+_upserts: dict[str, TextClause] = {}
 
 
-def _upsert_statement(dialect: str) -> Insert:
+def _upsert_statement(dialect: str) -> TextClause:
+    """The guarded upsert of one answer, as SQL text compiled once per dialect.
+
+    SQLAlchemy (2.0) cannot cache a dialect's INSERT … ON CONFLICT: built as a Core statement it was
+    compiled again on every autosave, 400 µs against 20 µs for running it. Text with typed parameters
+    is cached, and the parameters still go through the columns' types (JSON, UTC timestamps).
+    """
     if dialect not in _upserts:
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        insert, compiler = ((postgresql.insert, postgresql.dialect) if dialect == "postgresql"
+                            else (sqlite.insert, sqlite.dialect))
         deadline = _A.deadline_at
         still_open = exists().where(
             _A.id == bindparam("attempt_id"), _A.status == bindparam("open"),
@@ -188,10 +197,14 @@ def _upsert_statement(dialect: str) -> Insert:
             params = [sql_cast(param, answer_table.c[name].type) for param, name in zip(params, columns, strict=True)]
         statement = insert(answer_table).from_select(list(columns), select(*params).where(still_open))
         # RETURNING, not rowcount: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
-        _upserts[dialect] = statement.on_conflict_do_update(
+        upsert = statement.on_conflict_do_update(
             index_elements=[_N.attempt_id, _N.position],
             set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
         ).returning(_N.id)
+        sql = str(upsert.compile(dialect=compiler(paramstyle="named")))
+        _upserts[dialect] = text(sql).bindparams(
+            bindparam("response", type_=_N.response.type), bindparam("saved_at", type_=_N.saved_at.type),
+            bindparam("cutoff", type_=deadline.type))
     return _upserts[dialect]
 
 
@@ -247,7 +260,8 @@ def recount(connection: Connection, *, campaign_id: int, person_id: int, policy:
     if [r.id for r in rows if r.counted] == ([chosen_id] if chosen_id is not None else []):
         return chosen_id
     # Clear first, then set: the partial unique index allows one counted row at every step.
-    connection.execute(_UNCOUNT, {"of_campaign": campaign_id, "of_person": person_id})
+    if any(r.counted for r in rows):
+        connection.execute(_UNCOUNT, {"of_campaign": campaign_id, "of_person": person_id})
     if chosen_id is not None:
         connection.execute(_COUNT_ONE, {"chosen_id": chosen_id})
     return chosen_id

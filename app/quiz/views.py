@@ -275,3 +275,11 @@ def font(request: Request, form: Annotated[FontForm, Form()]) -> Response:
     else:
         response.delete_cookie(FONT_COOKIE)
     return response
+
+
+# FastAPI tries each route's pattern in turn (~8 µs apiece): the requests nearly all traffic is made of
+# are matched first instead of after two dozen others.
+_BUSIEST = ("quiz:api_save", "quiz:question", "quiz:study", "quiz:submit", "quiz:study_beat", "quiz:review",
+            "quiz:attempt")
+router.routes.sort(key=lambda route: _BUSIEST.index(name) if (name := getattr(route, "name", "")) in _BUSIEST
+                   else len(_BUSIEST))
