@@ -194,7 +194,8 @@ def _upsert_statement(dialect: str) -> TextClause:
         params: list[Any] = [bindparam(name, type_=answer_table.c[name].type) for name in columns]
         if dialect == "postgresql":
             # A SELECT list has no column to take its types from: PostgreSQL reads untyped text otherwise.
-            params = [sql_cast(param, answer_table.c[name].type) for param, name in zip(params, columns, strict=True)]
+            # (Untyped inside the cast: a typed JSON parameter would also render `::JSON`, which text() misreads.)
+            params = [sql_cast(bindparam(name), answer_table.c[name].type) for name in columns]
         statement = insert(answer_table).from_select(list(columns), select(*params).where(still_open))
         # RETURNING, not rowcount: psycopg reports no row count for INSERT … SELECT … ON CONFLICT.
         upsert = statement.on_conflict_do_update(
