@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import itsdangerous
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, create_engine, insert, make_url, select, text
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
@@ -55,11 +55,24 @@ def reset(url: str, sqlite_path: Path | None = None) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(str(sqlite_path) + suffix).unlink(missing_ok=True)
         return
+    _create_database(url)
     engine = create_engine(sqlalchemy_url(url))
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def _create_database(url: str) -> None:
+    """Create the bench's PostgreSQL database on a fresh server (it only ever empties its own)."""
+    target = make_url(sqlalchemy_url(url))
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                              {"name": target.database}).first()
+        if exists is None:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
 
 
 def forge_cookie(secret_key: str, campaign_id: int, person_id: int, csrf: str) -> str:
