@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import AdminUser, AuditLog, Person, Role, Unit
+from app.banks.models import Bank
 from app.core.exceptions import Conflict
+from app.quiz.models import Campaign, CampaignStatus
 
 ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "password_changed": "修改密码", "demo_loaded": "载入演示数据",

@@ -1,5 +1,6 @@
 // Admin console enhancements. Every page works without this file; it only adds live progress,
-// copy-to-clipboard and a print button.
+// copy-to-clipboard, a print button, the chosen file's name beside file pickers, and phone-width
+// card labels on tables whose template did not write them.
 (function () {
   "use strict";
   document.documentElement.classList.add("has-js");
@@ -50,6 +51,35 @@
 
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
+    });
+
+    document.querySelectorAll("[data-file-input]").forEach(function (input) {
+      var pick = input.closest(".file-pick");
+      var name = pick && pick.querySelector("[data-file-name]");
+      if (!name) { return; }
+      function show() {
+        var file = input.files && input.files[0];
+        name.textContent = file ? file.name : "未选择文件";
+        pick.classList.toggle("has-file", !!file);
+      }
+      input.addEventListener("change", show);
+      show();  // a file kept by the browser after going back
+    });
+
+    // Tables in the console read as cards on a phone; each cell is labelled with its column's heading.
+    document.querySelectorAll("main table.table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (!heads.length || table.classList.contains("table-cards")) { return; }
+      table.classList.add("table-cards");
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (cell.tagName === "TD" && heads[i] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", heads[i]);
+          }
+        });
+      });
     });
   });
 })();
