@@ -39,6 +39,7 @@ class Demo:
     question: int
     unit: int
     liaison_unit: int
+    waiting: int  # someone of the liaison's town who has not taken part (a paper answer sheet to enter)
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +49,8 @@ def demo(live_server: LiveServer) -> Iterator[Demo]:
         # A long unit name and a long campaign title: what real county data looks like.
         long_unit = accounts_service.ensure_unit_path(
             session, "示范县/城关镇/城关镇人民政府社会事务综合服务中心（退役军人服务站）")
-        accounts_service.add_person(session, unit=long_unit, name="欧阳明远", phone="13800009001",
-                                    title="办公室副主任兼综合统计员")
+        long_person = accounts_service.add_person(session, unit=long_unit, name="欧阳明远", phone="13800009001",
+                                                  title="办公室副主任兼综合统计员")
         town = session.scalar(select(Unit).where(Unit.name == "城关镇"))
         campaign = session.scalar(select(Campaign))
         bank = session.scalar(select(Bank))
@@ -58,7 +59,7 @@ def demo(live_server: LiveServer) -> Iterator[Demo]:
         question = session.scalar(select(Question).where(Question.bank_id == bank.id).order_by(Question.id))
         county = session.scalar(select(Unit).where(Unit.name == "县政府办公室"))
         assert question is not None and county is not None and town is not None
-        ids = Demo(campaign.id, bank.id, question.id, county.id, town.id)
+        ids = Demo(campaign.id, bank.id, question.id, county.id, town.id, long_person.id)
     yield ids
 
 
@@ -79,6 +80,7 @@ def organiser_pages(d: Demo) -> dict[str, str]:
         "unit": f"/admin/roster/units/{d.unit}", "accounts": "/admin/accounts", "audit": "/admin/audit",
         "reports": "/admin/reports", "dashboard": f"/admin/reports/{d.campaign}",
         "paper": f"/admin/reports/{d.campaign}/units/{d.liaison_unit}/paper",
+        "items": f"/admin/reports/{d.campaign}/items", "print": f"{c}/print",
     }
 
 
@@ -86,6 +88,8 @@ def liaison_pages(d: Demo) -> dict[str, str]:
     return {
         "home": "/admin", "roster": "/admin/roster", "unit": f"/admin/roster/units/{d.liaison_unit}",
         "reports": "/admin/reports", "dashboard": f"/admin/reports/{d.campaign}/units/{d.liaison_unit}",
+        "paper": f"/admin/reports/{d.campaign}/units/{d.liaison_unit}/paper",
+        "paper-entry": f"/admin/reports/{d.campaign}/units/{d.liaison_unit}/paper/{d.waiting}",
     }
 
 
