@@ -68,14 +68,24 @@
 
     // Tables in the console read as cards on a phone; each cell is labelled with its column's heading.
     document.querySelectorAll("main table.table").forEach(function (table) {
-      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      var hidden = [];  // columns whose heading is for screen readers only: buttons, no label needed
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th, i) {
+        var sr = th.querySelector(".sr-only");
+        hidden[i] = !!sr && sr.textContent.trim() === th.textContent.trim();
         return th.textContent.trim();
       });
-      if (!heads.length || table.classList.contains("table-cards")) { return; }
+      // data-cards="off": a table that must stay a grid (it then scrolls inside its .table-wrap).
+      if (!heads.length || table.classList.contains("table-cards") || table.dataset.cards === "off") { return; }
       table.classList.add("table-cards");
+      // A list of people (the non-participants) is read by name: the name heads each card.
+      var title = table.querySelector("tbody th[scope=row]") ? -1 : heads.indexOf("姓名");
       table.querySelectorAll("tbody tr").forEach(function (row) {
         Array.prototype.forEach.call(row.cells, function (cell, i) {
-          if (cell.tagName === "TD" && heads[i] && !cell.hasAttribute("data-label")) {
+          if (i === title) {
+            cell.classList.add("card-title");
+          } else if (hidden[i]) {
+            cell.classList.add("card-actions");
+          } else if (cell.tagName === "TD" && heads[i] && !cell.hasAttribute("data-label")) {
             cell.setAttribute("data-label", heads[i]);
           }
         });

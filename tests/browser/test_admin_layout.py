@@ -26,6 +26,10 @@ SIDEWAYS_JS = """() => [...document.querySelectorAll('body *')].filter(el => {
     const x = getComputedStyle(el).overflowX;
     return (x === 'auto' || x === 'scroll') && el.scrollWidth > el.clientWidth + 1;
   }).map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${el.scrollWidth}>${el.clientWidth}`)"""
+# Card cells whose text runs out of the card (a nowrap rule winning over the card layout).
+SPILLING_JS = """() => [...document.querySelectorAll('table.table-cards tbody td, table.table-cards tbody th')]
+  .filter(cell => cell.offsetParent && cell.scrollWidth > cell.clientWidth + 1)
+  .map(cell => cell.textContent.trim().slice(0, 20))"""
 # Cells of phone cards that show a value without saying what it is.
 UNLABELLED_JS = """() => [...document.querySelectorAll('table.table-cards tbody td')]
   .filter(td => !td.dataset.label && !td.matches('.card-title, .card-actions') && td.textContent.trim())
@@ -101,6 +105,7 @@ def visit_all(page: object, live_server: LiveServer, shots: Shots, pages: dict[s
         assert response is not None and response.status == 200, (label, path)
         problems = {"page wider than the screen by px": page.evaluate(OVERFLOW_JS),  # type: ignore[attr-defined]
                     "scrolls sideways": page.evaluate(SIDEWAYS_JS),  # type: ignore[attr-defined]
+                    "text out of its card": page.evaluate(SPILLING_JS),  # type: ignore[attr-defined]
                     "unlabelled card cells": page.evaluate(UNLABELLED_JS)}  # type: ignore[attr-defined]
         problems = {k: v for k, v in problems.items() if v}
         if problems:
@@ -122,7 +127,7 @@ def test_no_admin_page_is_wider_than_a_phone(live_server: LiveServer, demo: Demo
     assert visit_all(phone, live_server, shots, pages) == {}
     # The cards are the tables' phone layout: the table element itself no longer lays out as a grid.
     phone.goto(live_server.url + pages["roster"])  # type: ignore[attr-defined]
-    assert phone.evaluate("getComputedStyle(document.querySelector('table.table-cards tr')).display") == "block"  # type: ignore[attr-defined]
+    assert phone.evaluate("getComputedStyle(document.querySelector('table.table-cards tr')).display") == "flex"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("who", ["organiser", "liaison"])
