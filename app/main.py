@@ -17,13 +17,17 @@ from app.admin.views import router as admin_router
 from app.core.config import PROJECT_ROOT, Settings, get_settings
 from app.core.csrf import verify_csrf
 from app.core.errors import install_error_handlers
+from app.core.ratelimit import RateLimit
 from app.core.templating import render
+from app.db.fastpath import PooledFastPath
 from app.db.session import SessionDep, make_engine, make_request_slots, make_sessionmaker, make_write_lock
+from app.quiz.live import FactsCache
 from app.quiz.views import router as quiz_router
 from app.reports.views import router as reports_router
 
 SESSION_COOKIE = "ceyice_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
+SUBMITS_PER_MINUTE = 10
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -35,9 +39,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     engine = make_engine(settings)
 
+    fast_path = PooledFastPath(engine)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        fast_path.close()
         engine.dispose()
 
     app = FastAPI(
@@ -54,6 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.write_lock = make_write_lock(engine)
     app.state.immediate_engine = engine.execution_options(sqlite_immediate=True)
     app.state.request_slots = make_request_slots(settings)
+    app.state.fast_path = fast_path
+    app.state.attempt_facts = FactsCache()
+    # A person may press 交卷 a few times (a double tap, the timer, a retry); a bot presses it thousands.
+    app.state.submit_limit = RateLimit(limit=SUBMITS_PER_MINUTE, window=60)
 
     app.add_middleware(
         SessionMiddleware,

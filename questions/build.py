@@ -11,14 +11,15 @@ from questions.distractors import number_options, pick_outsiders, pick_terms
 from questions.extract.enums import Enumeration
 from questions.extract.lists import ListFact
 from questions.extract.numbers import NumberFact
-from questions.extract.terms import NoteFact, TermFact, bare_term
+from questions.extract.terms import NoteFact, NoteItems, TermFact, bare_term
 from questions.kinds import Kind
 from questions.sentences import Sent, clause_bounds, strip_marker
 from questions.structure import PREFACE
+from questions.text import quoted
 
 BLANK = "（ ）"
 _NOTE_MARK = re.compile(r"［\d{1,3}］|\[\d{1,3}\]")
-Fact = NumberFact | TermFact | ListFact | NoteFact
+Fact = NumberFact | TermFact | ListFact | NoteFact | NoteItems
 
 
 @dataclass
@@ -49,6 +50,9 @@ class Draft:
     members: tuple[str, ...] = ()
     number: NumberFact | None = None
     filled: tuple[str, ...] = ()
+    # The true statement a true/false question is about, and what a term cloze shows around its blank.
+    claim: str = ""
+    context: str | None = None
 
 
 def lead(ctx: Context, sent: Sent) -> str:
@@ -56,7 +60,7 @@ def lead(ctx: Context, sent: Sent) -> str:
     part = strip_marker(sent.top)
     if sent.top in ("", PREFACE) or not part or len(part) > 24:
         return f"{ctx.title_ref}指出，"
-    return f"{ctx.title_ref}在“{part}”部分指出，"
+    return f"{ctx.title_ref}在{quoted(part)}部分指出，"
 
 
 def _question(
@@ -96,7 +100,7 @@ def _excerpt(sent: Sent, start: int, end: int, replacement: str, *, whole: bool 
     left, right = clause_bounds(sent.text, start, end)
     text = sent.text
     if whole and len(text) - left <= 60:
-        right = len(text.rstrip("。！？；"))
+        right = len(text.rstrip("。！？；：:，,"))
     before, after = _NOTE_MARK.sub("", text[left:start]), _NOTE_MARK.sub("", text[end:right])
     return before + replacement + after, text[left:right]
 
@@ -115,14 +119,14 @@ def _tf(
     if wrong is None:
         stem = f"{lead(ctx, sent)}{true_statement}。"
         question = _question(Kind.TRUE_FALSE, stem, (), True, sent, _explain(sent), 1, tags)
-        return Draft(question, sent, span)
+        return Draft(question, sent, span, claim=true_statement)
     false_statement, _ = _excerpt(sent, start, end, wrong, whole=True)
     if false_statement in ctx.text:
         return None
     stem = f"{lead(ctx, sent)}{false_statement}。"
-    why = f"原文为“{sent.text[start:end]}”，不是“{wrong}”。{note}"
+    why = f"原文为{quoted(sent.text[start:end])}，不是{quoted(wrong)}。{note}"
     question = _question(Kind.TRUE_FALSE, stem, (), False, sent, _explain(sent, why), 2, tags)
-    return Draft(question, sent, span, filled=(false_statement,))
+    return Draft(question, sent, span, filled=(false_statement,), claim=true_statement)
 
 
 def build_number(
@@ -189,24 +193,27 @@ def build_term(ctx: Context, fact: TermFact, kind: Kind, rng: random.Random, *, 
     sent, span, term = fact.sent, (fact.start, fact.end), fact.term
     tags = ("slogan",) if fact.numbered else ("term",)
     _, written = _excerpt(sent, fact.start, fact.end, term)
-    if (written.count(term) > 1 and kind is not Kind.TRUE_FALSE) or len(written) > 70:
+    # A term that occurs twice would show the answer, or swap one of two (能耗“双拥”向…“双控”转变).
+    if (written.count(term) > 1 and not (kind is Kind.TRUE_FALSE and truth)) or len(written) > 70:
         return None  # the stem would show the answer elsewhere, or be too long to read on a phone
+    stem_part, _ = _excerpt(sent, fact.start, fact.end, BLANK)
     if kind is Kind.FILL_BLANK:
-        stem_part, _ = _excerpt(sent, fact.start, fact.end, BLANK)
         question = _question(
             Kind.FILL_BLANK, f"{lead(ctx, sent)}{stem_part}。", (), (term,), sent, _explain(sent), 2, tags
         )
-        return Draft(question, sent, span)
+        return Draft(question, sent, span, context=stem_part.replace(BLANK, ""))
     others = pick_terms(term, ctx.terms, rng, avoid=sent.text, count=3 if kind is Kind.SINGLE_CHOICE else 1)
     if kind is Kind.TRUE_FALSE:
         if not truth and not others:
             return None
-        return _tf(ctx, sent, span, None if truth else others[0], tags, rng)
+        draft = _tf(ctx, sent, span, None if truth else others[0], tags, rng)
+        if draft is not None:
+            draft.context = draft.claim.replace(term, "", 1)
+        return draft
     if len(others) < 3:
         return None
     options = [term, *others]
     rng.shuffle(options)
-    stem_part, _ = _excerpt(sent, fact.start, fact.end, BLANK)
     question = _question(
         Kind.SINGLE_CHOICE,
         f"{lead(ctx, sent)}{stem_part}。",
@@ -218,7 +225,7 @@ def build_term(ctx: Context, fact: TermFact, kind: Kind, rng: random.Random, *, 
         tags,
     )
     filled = tuple(_excerpt(sent, fact.start, fact.end, o)[0] for o in others)
-    return Draft(question, sent, span, filled=filled)
+    return Draft(question, sent, span, filled=filled, context=stem_part.replace(BLANK, ""))
 
 
 def build_list(ctx: Context, fact: ListFact, kind: Kind, rng: random.Random, *, truth: bool) -> Draft | None:
@@ -284,7 +291,7 @@ def build_note(ctx: Context, fact: NoteFact, kind: Kind, rng: random.Random, *, 
         return None
     options = [fact.definition, *rng.sample(others, 3)]
     rng.shuffle(options)
-    stem = f"{ctx.title_ref}的名词注释中，“{term}”是指（ ）。"
+    stem = f"{ctx.title_ref}的名词注释中，{quoted(term)}是指（ ）。"
     question = _question(
         Kind.SINGLE_CHOICE,
         stem,
@@ -296,3 +303,18 @@ def build_note(ctx: Context, fact: NoteFact, kind: Kind, rng: random.Random, *, 
         ("definition",),
     )
     return Draft(question, sent, span)
+
+
+def build_note_item(ctx: Context, fact: NoteItems, kind: Kind, rng: random.Random) -> Draft | None:
+    """One item of a glossary list left blank (“四库”是指：水库、粮库、（ ）、碳库); the others pin its place."""
+    note = fact.note
+    if kind is not Kind.FILL_BLANK:
+        return None
+    index = rng.randrange(len(note.items))
+    shown = "、".join(BLANK if i == index else item for i, item in enumerate(note.items))
+    stem = f"{ctx.title_ref}的名词注释中，{quoted(bare_term(note.term))}是指：{shown}。"
+    start = note.sent.text.find(note.definition)
+    span = (start, start + len(note.definition))
+    answer = (note.items[index],)
+    question = _question(Kind.FILL_BLANK, stem, (), answer, note.sent, _explain(note.sent), 2, ("definition", "list"))
+    return Draft(question, note.sent, span)

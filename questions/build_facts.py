@@ -2,37 +2,43 @@
 
 from __future__ import annotations
 
+import os
 import random
+import re
 from dataclasses import replace
 from statistics import median
 
 from questions.bank import Question
 from questions.build import BLANK, Context, Draft, _excerpt, _explain, _question, _tf, build_number, lead
 from questions.extract.changes import ChangeFact
-from questions.extract.enums import BULLET, HEADING, Enumeration
+from questions.extract.enums import BULLET, HEADING, PARALLEL, Enumeration, MatchFact
 from questions.extract.pairs import PairFact
 from questions.extract.records import RecordFact
 from questions.kinds import Kind
 from questions.sentences import strip_marker
 from questions.structure import PREFACE
-from questions.validate import NEGATIVE_TAG, PAIR_TAG
+from questions.text import quoted
+from questions.validate import MATCH_TAG, NEGATIVE_TAG, PAIR_TAG
 
 
 def _where(ctx: Context, enum: Enumeration) -> str:
     part = strip_marker(enum.sent.section) or strip_marker(enum.sent.top)
     if enum.sent.top in ("", PREFACE) or not part or len(part) > 24:
         return ctx.title_ref
-    return f"{ctx.title_ref}“{part}”部分"
+    return f"{ctx.title_ref}{quoted(part)}部分"
 
 
 def _subject(ctx: Context, enum: Enumeration) -> str:
     """How a stem names the list: its headings, its ——items, or its 一是…二是… points."""
     if enum.source == HEADING and enum.label:
-        return f"{ctx.title_ref}“{enum.label}”部分的小标题"
+        return f"{ctx.title_ref}{quoted(enum.label)}部分的小标题"
     if enum.source == BULLET:
         return f"{_where(ctx, enum)}以“——”分项列举的内容"
+    named = re.search("“([^“”]{2,12})”", enum.label)
+    if enum.source == PARALLEL and named:
+        return f"{_where(ctx, enum)}提出的{quoted(named.group(1))}"
     if enum.label:
-        return f"{_where(ctx, enum)}所述“{enum.label}”的内容"
+        return f"{_where(ctx, enum)}所述{quoted(enum.label)}的内容"
     return f"{_where(ctx, enum)}以“一是、二是……”列举的内容"
 
 
@@ -50,6 +56,10 @@ def outsiders(ctx: Context, enum: Enumeration, rng: random.Random, count: int) -
             if any(item in m or m in item for m in enum.items):
                 continue
             ranked[item] = min(rank, ranked.get(item, rank))
+    # Items that all open alike (聚力…) would give away an outsider that does not (聚焦…).
+    prefix = os.path.commonprefix(list(enum.items))  # noqa: RUF071 - characters are meant
+    if len(prefix) >= 2:
+        ranked = {item: rank for item, rank in ranked.items() if item.startswith(prefix)}
     keyed = sorted(ranked.items(), key=lambda kv: (kv[1], rng.random()))
     return [item for item, _ in keyed[:count]]
 
@@ -87,6 +97,29 @@ def build_enum(ctx: Context, enum: Enumeration, kind: Kind, rng: random.Random) 
     return Draft(question, enum.sent, slot, members=enum.items)
 
 
+def build_match(ctx: Context, fact: MatchFact, kind: Kind, rng: random.Random) -> Draft | None:
+    """Which continuation follows an item of a list (聚焦陆海统筹 → 加快再造一个“海上海南”).
+
+    The other options are the continuations of the list's other items, so the question needs no
+    sibling list to draw outsiders from, and each option provably belongs to another item.
+    """
+    enum = fact.enum
+    if kind is not Kind.SINGLE_CHOICE or len(enum.tails) != len(enum.items) or len(enum.items) < 4:
+        return None
+    index = rng.randrange(len(enum.items))
+    head, key = enum.items[index], enum.tails[index]
+    others = [t for t in enum.tails if t != key]
+    others.sort(key=lambda t: (abs(len(t) - len(key)), rng.random()))
+    options = [key, *others[:3]]
+    rng.shuffle(options)
+    stem = f"{_subject(ctx, enum)}中，紧接{quoted(head)}的表述是（ ）。"
+    stated = "；".join(f"{i}，{t}" for i, t in zip(enum.items, enum.tails, strict=True))
+    explanation = f"【原文】{enum.evidence}\n【说明】原文为：{stated}。"
+    question = Question("", kind, stem, tuple(options), options.index(key), enum.evidence, enum.sent.section,
+                        explanation, 2, ("list", MATCH_TAG))  # fmt: skip
+    return Draft(question, enum.sent, (-1, -1), members=enum.items)
+
+
 def build_change(ctx: Context, fact: ChangeFact, kind: Kind, rng: random.Random, *, truth: bool) -> Draft | None:
     """Either value of a from→to fact, with every stand-in on the side the verb says."""
     asked = rng.choice((fact.old, fact.new))
@@ -117,7 +150,7 @@ def build_pair(ctx: Context, fact: PairFact, kind: Kind, rng: random.Random, *, 
     options = [key, *rng.sample(others, min(3, len(others)))]
     rng.shuffle(options)
     subject = text[fact.subject_start : fact.values[0].start - len(fact.verb) - 2]
-    stem = f"{lead(ctx, sent)}{subject}分别{fact.verb}……，其中“{item}”{fact.verb}（ ）。"
+    stem = f"{lead(ctx, sent)}{subject}分别{fact.verb}……，其中{quoted(item)}{fact.verb}（ ）。"
     why = "原文按顺序列出：" + "，".join(f"{i}{fact.verb}{fact.value_of(i)}" for i in fact.items) + "。"
     question = _question(Kind.SINGLE_CHOICE, stem, tuple(options), options.index(key), sent,
                          _explain(sent, why), 2, ("number", PAIR_TAG))  # fmt: skip

@@ -8,11 +8,13 @@ from questions.build import BLANK, Context, Draft
 from questions.distractors import in_band
 from questions.kinds import Kind
 from questions.numerals import parse_chinese_int
+from questions.text import CJK
 from questions.validate import (
     DROP_BAND,
     DROP_DISTRACTOR_TRUE,
     DROP_DUPLICATE,
     DROP_EVIDENCE,
+    DROP_FRAGMENT,
     DROP_KEY,
     DROP_LIST_MEMBER,
     DROP_NEGATIVE,
@@ -41,15 +43,51 @@ def _skeleton(option: str) -> str:
 
 
 def near_key(draft: Draft) -> str:
-    """What two questions share when they ask the same thing: the stem text around the blank."""
-    stem = draft.question.stem.replace(BLANK, "")
+    """What two questions share when they ask the same thing: the stem text around the blank.
+
+    Two statements to judge about one claim (能耗“双控”… kept, and with 双拥 swapped in) are the
+    same question whatever was swapped, so a true/false question is keyed by its true statement.
+    """
+    stem = draft.claim if draft.question.kind is Kind.TRUE_FALSE and draft.claim else draft.question.stem
+    stem = stem.replace(BLANK, "")
     return re.sub(r"[^\u4e00-\u9fff]", "", stem.split("指出，", 1)[-1])[:40]
+
+
+# A statement that stops on a copula or a preposition (奋斗目标是、围绕) has lost what it says.
+_DANGLING = re.compile(r"(?:是|(?<![行作成认称因以])为|即|的|和|与|及|或|对|在|把|将|从|向|以)$")
+_MIN_CLAIM, _MIN_CONTEXT = 6, 7
+_LEANING = re.compile(r"(?:其中|并且?|而且?|但是?|同时|就是|就要|此外|另外)")
+_WORD = re.compile(f"[{CJK}A-Za-z0-9]")
+
+
+def _word_chars(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def fragment(draft: Draft) -> bool:
+    """A stem a reader cannot answer from: a dangling statement, a term with no context, an unclosed bracket."""
+    if draft.claim:
+        bare = draft.claim.rstrip("。！？；：:，,")
+        if _word_chars(bare) < _MIN_CLAIM or _DANGLING.search(bare):
+            return True
+    # 坚持“（ ）”。 or 推进“一网通办”。: nothing around the term says which slogan is meant.
+    if draft.context is not None and _word_chars(draft.context) < _MIN_CONTEXT:
+        return True
+    if _DANGLING.search(draft.question.stem.rstrip("。！？；：:")):
+        return True
+    stem = draft.question.stem.replace(BLANK, "")
+    if _LEANING.match(stem.split("指出，", 1)[-1]):
+        return True  # 其中… or 不论是… opening a sentence refers to the one before, which the stem lacks
+    pairs = (("（", "）"), ("(", ")"), ("“", "”"))
+    return any(stem.count(a) != stem.count(b) for a, b in pairs)
 
 
 def pipeline_problems(draft: Draft, ctx: Context, seen: set[str]) -> list[str]:
     """Drop reasons for a built question (empty when it may go into the bank)."""
     q = draft.question
     reasons: list[str] = []
+    if fragment(draft):
+        reasons.append(DROP_FRAGMENT)
     if draft.number is not None and q.kind is Kind.SINGLE_CHOICE:
         key = draft.number.value
         values = [_value(o) for o in q.options]
@@ -71,6 +109,26 @@ def pipeline_problems(draft: Draft, ctx: Context, seen: set[str]) -> list[str]:
     if near_key(draft) in seen:
         reasons.append(DROP_DUPLICATE)
     return reasons
+
+
+def reveals(draft: Draft, others: list[Draft]) -> bool:
+    """Whether a term cloze and another from the same sentence each show the other's answer (米袋子/菜篮子)."""
+    if draft.context is None or draft.question.kind is Kind.TRUE_FALSE:
+        return False
+    key = _term_key(draft)
+    return any(
+        o.context is not None
+        and o.question.kind is not Kind.TRUE_FALSE
+        and (key in o.question.stem or _term_key(o) in draft.question.stem)
+        for o in others
+    )
+
+
+def _term_key(draft: Draft) -> str:
+    q = draft.question
+    if q.kind is Kind.SINGLE_CHOICE and isinstance(q.answer, int):
+        return q.options[q.answer]
+    return str(q.answer[0]) if isinstance(q.answer, tuple) and q.answer else ""
 
 
 def reason_for(problem: str) -> str:

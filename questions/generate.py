@@ -10,17 +10,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from questions.bank import Bank, GeneratorInfo, Question, Source
-from questions.build import Context, Draft, Fact, build_list, build_note, build_number, build_term
-from questions.build_facts import build_change, build_enum, build_pair, build_record
-from questions.checks import pipeline_problems
+from questions.build import (
+    Context,
+    Draft,
+    Fact,
+    build_list,
+    build_note,
+    build_note_item,
+    build_number,
+    build_term,
+)
+from questions.build_facts import build_change, build_enum, build_match, build_pair, build_record
+from questions.checks import pipeline_problems, reveals
 from questions.errors import ReportFileError
 from questions.extract.changes import ChangeFact, find_changes
-from questions.extract.enums import Enumeration, find_enumerations
+from questions.extract.enums import Enumeration, MatchFact, find_enumerations
 from questions.extract.lists import ListFact, find_lists
 from questions.extract.numbers import find_numbers
 from questions.extract.pairs import PairFact, find_pairs
 from questions.extract.records import RecordFact, find_records
-from questions.extract.terms import NoteFact, TermFact, find_note, find_terms
+from questions.extract.terms import NoteFact, NoteItems, TermFact, find_note, find_terms, note_items
 from questions.kinds import KIND_LABELS, Kind
 from questions.sentences import Sent, askable, iter_sentences
 from questions.structure import Document, parse_document
@@ -29,6 +38,7 @@ from questions.validate import (
     DROP_BALANCE,
     DROP_LIMIT,
     DROP_NO_DISTRACTORS,
+    DROP_REVEALED,
     evidence_problems,
     validate_question,
 )
@@ -108,13 +118,14 @@ def title_reference(title: str) -> str:
     return title if "《" in title else f"《{title}》"
 
 
-AnyFact = Fact | ChangeFact | PairFact | RecordFact | Enumeration
+AnyFact = Fact | ChangeFact | PairFact | RecordFact | Enumeration | MatchFact
 
 
 def _facts(sent: Sent) -> list[AnyFact]:
     note = find_note(sent)
     if note is not None:
-        return [note]
+        items = note_items(note)
+        return [note, items] if items is not None else [note]
     changes = find_changes(sent)
     # A value of a from→to fact is asked with the other value as its limit, never on its own.
     taken = {(f.start, f.end) for c in changes for f in (c.old, c.new)}
@@ -133,10 +144,14 @@ def _negative(fact: TermFact) -> bool:
 def _kind_order(fact: AnyFact, counts: Counter[Kind], rng: random.Random) -> list[Kind]:
     if isinstance(fact, NoteFact):
         eligible = [Kind.SINGLE_CHOICE, Kind.FILL_BLANK]
+    elif isinstance(fact, NoteItems):
+        eligible = [Kind.FILL_BLANK]
     elif isinstance(fact, ListFact):
         eligible = [Kind.MULTIPLE_CHOICE, Kind.TRUE_FALSE]
     elif isinstance(fact, Enumeration):
         eligible = [Kind.MULTIPLE_CHOICE, Kind.SINGLE_CHOICE]
+    elif isinstance(fact, MatchFact):
+        eligible = [Kind.SINGLE_CHOICE]
     elif isinstance(fact, PairFact):
         eligible = [Kind.SINGLE_CHOICE, Kind.TRUE_FALSE]
     elif isinstance(fact, RecordFact):
@@ -150,6 +165,8 @@ def _kind_order(fact: AnyFact, counts: Counter[Kind], rng: random.Random) -> lis
 def _build(ctx: Context, fact: AnyFact, kind: Kind, rng: random.Random, truth: bool) -> Draft | None:
     if isinstance(fact, Enumeration):
         return build_enum(ctx, fact, kind, rng)
+    if isinstance(fact, MatchFact):
+        return build_match(ctx, fact, kind, rng)
     if isinstance(fact, ChangeFact):
         return build_change(ctx, fact, kind, rng, truth=truth)
     if isinstance(fact, PairFact):
@@ -158,6 +175,8 @@ def _build(ctx: Context, fact: AnyFact, kind: Kind, rng: random.Random, truth: b
         return build_record(ctx, fact, kind, rng, truth=truth)
     if isinstance(fact, NoteFact):
         return build_note(ctx, fact, kind, rng, truth=truth)
+    if isinstance(fact, NoteItems):
+        return build_note_item(ctx, fact, kind, rng)
     if isinstance(fact, ListFact):
         return build_list(ctx, fact, kind, rng, truth=truth)
     if isinstance(fact, TermFact):
@@ -211,6 +230,8 @@ def generate(
     for enum in ctx.enums:
         # A long list is worth two questions: which items it holds, and which one it does not.
         anchored[id(enum.sent)][:0] = [enum] * (2 if len(enum.items) >= 5 else 1)
+        if enum.tails:
+            anchored[id(enum.sent)].insert(0, MatchFact(enum))
     drafts = _draft_all(ctx, per_sentence, rng, stats, report)
     drafts = _balance_true_false(drafts, rng, stats)
     drafts = _limit(drafts, max_questions, stats)
@@ -249,10 +270,11 @@ def _draft_all(
     seen: set[str] = set()
     for index, (_, facts) in enumerate(per_sentence):
         made = 0
-        lists = [f for f in facts if isinstance(f, Enumeration)]
+        made_here: list[Draft] = []
+        lists = [f for f in facts if isinstance(f, Enumeration | MatchFact)]
         # Facts of a rarer shape (from→to, 分别, records) come before the plain numbers and terms they contain.
         ordered = lists + sorted(
-            (f for f in facts if not isinstance(f, Enumeration)),
+            (f for f in facts if not isinstance(f, Enumeration | MatchFact)),
             key=lambda f: (not isinstance(f, ChangeFact | PairFact | RecordFact), rng.random()),
         )
         for fact in ordered:
@@ -266,11 +288,14 @@ def _draft_all(
                     continue
                 problems = validate_question(draft.question) or evidence_problems(draft.question, ctx.text)
                 reasons = [p for p in pipeline_problems(draft, ctx, seen)] if not problems else []
+                if not problems and reveals(draft, made_here):
+                    reasons.append(DROP_REVEALED)
                 if problems or reasons:
                     drops[reasons[0] if reasons else _reason(problems[0])] += 1
                     continue
                 seen.add(_near_key(draft))
                 drafts.append(draft)
+                made_here.append(draft)
                 counts[kind] += 1
                 if kind is Kind.TRUE_FALSE:
                     truths[bool(draft.question.answer)] += 1

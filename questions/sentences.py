@@ -19,6 +19,13 @@ _LIST_MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]是|——|—|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、](?!\d))"
 )
 _CLAUSE_STOP = "，；：。！？"
+_CONNECTIVE = re.compile(
+    r"^(?:并且?|而且?|但|且|也|还|又|其中|同时|实际上|从而|进而|以及|即|就是|就要|则|因此|所以|特别是|尤其是|不论是|无论是)"
+)
+_PREDICATE = re.compile(r"(?:是|就是|将是|也是|既是)")
+_PREPOSITION = re.compile(
+    r"^(?:不论是|无论是|对于|对(?!外|标|接|冲|称|比|照)|围绕|按照|通过|根据|针对|为了|随着|面对|面向)"
+)
 _GLOSSARY_HEADING = re.compile("注释|注解|名词|释义|附件|附注")
 _TARGET = re.compile("预期目标|主要目标|目标任务是|奋斗目标是")
 
@@ -98,7 +105,29 @@ def clause_bounds(text: str, start: int, end: int, *, min_chars: int = 10) -> tu
         if text[left - 1] in "。！？；" or previous == left:
             break
         left = previous
+    # A clause opening with a connective (并、其中、实际上也是) leans on the one before it.
+    for _ in range(2):
+        if left == 0 or text[left - 1] in "。！？；：" or not _CONNECTIVE.match(text[left:start]):
+            break
+        left = max((text.rfind(ch, 0, left - 1) for ch in _CLAUSE_STOP), default=-1) + 1
+        # Never open inside a quotation (突出抓招商”，就是…): take the clause the quotation opens in.
+        while text[:left].count("“") > text[:left].count("”"):
+            left = _clause_start(text, text.rfind("“", 0, left))
+    # A clause opening with a preposition (对…等, 围绕…) has its verb after the comma, and a clause
+    # followed by ，是… is only the subject of what the sentence says about it.
+    opening = text[_clause_start(text, start) : start]
+    if (
+        right < len(text)
+        and text[right] in "，,"
+        and (_PREPOSITION.match(opening) or _PREDICATE.match(text, right + 1))
+    ):
+        following = [p for p in (text.find(ch, right + 1) for ch in _CLAUSE_STOP) if p != -1]
+        right = min(following) if following else len(text)
     marker = _LIST_MARKER.match(text[left:start])
     if marker:
         left += marker.end()
     return left, right
+
+
+def _clause_start(text: str, position: int) -> int:
+    return max((text.rfind(ch, 0, position) for ch in _CLAUSE_STOP), default=-1) + 1

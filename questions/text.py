@@ -91,6 +91,16 @@ def has_placeholder(text: str) -> bool:
     return PLACEHOLDER.search(text) is not None
 
 
+def quoted(text: str) -> str:
+    """Text in Chinese double quotes; quotes already inside become single ones (“…‘十四五’…”)."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def unquoted(text: str) -> str:
+    """The inverse of the inner-quote rewrite in `quoted`, for matching a quoted stem part to the report."""
+    return text.replace("‘", "“").replace("’", "”")
+
+
 def cjk_len(text: str) -> int:
     """Number of CJK ideographs in the text."""
     return len(re.findall(f"[{CJK}]", text))

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from questions.bank import Question
 from questions.kinds import Kind, normalise_fill
-from questions.text import has_placeholder, normalise_text
+from questions.text import has_placeholder, normalise_text, unquoted
 
 # Why a generated item was dropped; the labels appear in the run summary.
 DROP_SHAPE = "题型结构不符"
@@ -19,6 +19,8 @@ DROP_OPTIONS = "选项重复或不同类"
 DROP_BAND = "数字干扰项超出范围"
 DROP_LIST_MEMBER = "干扰项属于真实列表"
 DROP_DUPLICATE = "近似重复"
+DROP_FRAGMENT = "题干不完整（残句、缺少上下文或括号不全）"
+DROP_REVEALED = "答案见于同句另一题"
 DROP_NEGATIVE = "“不属于”题的答案出现在原文中"
 DROP_PAIR = "“分别”对应关系无法核对"
 DROP_BALANCE = "判断题正误平衡"
@@ -27,6 +29,7 @@ DROP_NO_DISTRACTORS = "无法成题（干扰项不足、题干过长或答案外
 
 NEGATIVE_TAG = "negative"
 PAIR_TAG = "pair"
+MATCH_TAG = "match"
 _LEAD_IN = re.compile(r"^.{0,100}?(?:指出|提出|强调|明确|要求|表示)[，：,:]")
 _BLANK = re.compile(r"[（(]\s*[）)]")
 
@@ -131,6 +134,8 @@ def evidence_problems(q: Question, source: str) -> list[str]:
         return _negative_problems(q)
     if q.kind is Kind.SINGLE_CHOICE and PAIR_TAG in q.tags:
         return _pair_problems(q)
+    if q.kind is Kind.SINGLE_CHOICE and MATCH_TAG in q.tags:
+        return _match_problems(q)
     if not all(_contains(q.evidence, key) for key in _keys(q)):
         problems.append("正确答案在原文依据中找不到，请核对答案。")
     if q.kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE):
@@ -150,6 +155,25 @@ def _negative_problems(q: Question) -> list[str]:
     return []
 
 
+_MATCH_HEAD = re.compile(r"紧接“(.+?)”的表述")
+
+
+def _match_problems(q: Question) -> list[str]:
+    """“紧接…的表述”: the key follows the named item in the evidence, every other option follows another item."""
+    match = _MATCH_HEAD.search(q.stem)
+    keys = _keys(q)
+    head = unquoted(match.group(1)) if match else ""
+    others = [o for o in q.options if keys and o != keys[0]]
+    if (
+        head
+        and keys
+        and f"{head}，{keys[0]}" in q.evidence
+        and all(f"，{o}" in q.evidence and f"{head}，{o}" not in q.evidence for o in others)
+    ):
+        return []
+    return ["“紧接”题无法从原文依据核对：答案应紧接题干所列项目，其他选项应紧接其余各项。"]
+
+
 _PAIR_ITEM = re.compile(r"其中“([^“”]+)”")
 
 
@@ -157,11 +181,12 @@ def _pair_problems(q: Question) -> list[str]:
     """A 分别 question: the key is the value stated for the named item, the others belong to other items."""
     from questions.extract.pairs import pair_tables
 
-    item = _PAIR_ITEM.search(q.stem)
+    match = _PAIR_ITEM.search(q.stem)
+    item = unquoted(match.group(1)) if match else ""
     keys = _keys(q)
     for table in pair_tables(q.evidence) if item and keys else []:
-        stated = table.get(item.group(1)) if item else None
-        others = {v for k, v in table.items() if item and k != item.group(1)}
+        stated = table.get(item)
+        others = {v for k, v in table.items() if k != item}
         if stated == keys[0] and all(o in others for o in q.options if o != stated):
             return []
     return ["“分别”对应关系无法从原文依据核对：答案应是该项对应的数值，其他选项应是其余各项的数值。"]

@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Environment, Settings
 from app.db import migrate
+from app.db.fastpath import get_fast_path
 from app.db.session import get_session, make_engine
 from app.main import create_app
 from tests.support.browser import LiveServer, Shots, run_live_server
+from tests.support.fastpath import SessionFastPath
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -78,6 +80,7 @@ def app(settings: Settings, session: Session) -> FastAPI:
             raise
 
     application.dependency_overrides[get_session] = _test_session
+    application.dependency_overrides[get_fast_path] = lambda: SessionFastPath(session)
     return application
 
 

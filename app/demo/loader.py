@@ -16,7 +16,7 @@ from app.accounts.models import AdminUser, Person, Role, Unit
 from app.banks import service as banks_service
 from app.core.timeutil import utc_now
 from app.quiz import campaigns as campaign_service
-from app.quiz import scoring
+from app.quiz import live, scoring
 from app.quiz.models import (
     Answer,
     Attempt,
@@ -162,7 +162,7 @@ def seed_demo_attempts(session: Session, campaign: Campaign, *, recorded_by: Adm
                 break
         session.add(StudySession(campaign_id=campaign.id, person_id=person.id, seconds=rng.randrange(300, 1500)))
         session.flush()
-        scoring.recompute_counted(session, campaign=campaign, person_id=person.id)
+        live.recompute_counted(session, campaign=campaign, person_id=person.id)
     return len(takers)
 
 

@@ -10,13 +10,15 @@ from starlette.responses import Response
 from app.accounts.models import Person, Unit
 from app.core.exceptions import AppError
 from app.core.templating import render
-from app.core.timeutil import as_utc, format_local
+from app.core.timeutil import as_utc, format_local, utc_now
+from app.db.fastpath import FastPathDep
 from app.db.session import SessionDep
-from app.quiz import results, scoring, service
-from app.quiz.dependencies import AttemptDep, FormDep
-from app.quiz.exceptions import AttemptFinished, QuestionNotFound
+from app.quiz import live, results, service
+from app.quiz.dependencies import AttemptDep, FormDep, LiveAttemptDep, SubmitAllowed
+from app.quiz.exceptions import AttemptFinished, AttemptNotFound, QuestionNotFound
 from app.quiz.models import Attempt, AttemptStatus, Campaign
 from app.quiz.presenters import KIND_HINTS, KIND_LABELS, describe, letter, minutes_seconds
+from app.quiz.responses import clean_response
 from app.quiz.schemas import SaveAnswerBody, SavedAnswer
 
 router = APIRouter()
@@ -26,48 +28,77 @@ def _redirect(request: Request, name: str, **params: Any) -> Response:
     return RedirectResponse(request.url_for(name, **params), status_code=303)
 
 
-def _result(request: Request, attempt: Attempt) -> Response:
+def _result(request: Request, attempt: Attempt | live.AttemptFacts) -> Response:
     return _redirect(request, "quiz:result", token=attempt.token)
 
 
-def _common(session: SessionDep, attempt: Attempt) -> dict[str, Any]:
+async def _open_progress(fast: FastPathDep, attempt: live.AttemptFacts) -> live.Progress | None:
+    """The saved responses of an attempt still being answered; None once it is submitted (overdue ones now)."""
+    progress = await fast.read(lambda connection: live.read_progress(connection, attempt.id))
+    if progress is None:
+        raise AttemptNotFound()
+    if progress.status == AttemptStatus.SUBMITTED:
+        return None
+    now = utc_now()
+    if progress.overdue(now):
+        await _expire(fast, attempt, now)
+        return None
+    return progress
+
+
+async def _expire(fast: FastPathDep, attempt: live.AttemptFacts, now: datetime) -> None:
+    # The server is the clock: whoever touches an overdue attempt first submits it.
+    await fast.write(lambda connection: live.submit_open(connection, attempt, now=now, overdue_only=True))
+
+
+def _live_context(attempt: live.AttemptFacts, progress: live.Progress) -> dict[str, Any]:
     """What every in-progress page shows: the public questions, saved responses, clock and progress."""
-    campaign = session.get_one(Campaign, attempt.campaign_id)
-    responses = service.responses_of(session, attempt)
-    left = service.time_left(attempt)
     return {
         "attempt": attempt,
-        "campaign": campaign,
-        # Only public_item() output reaches templates before submission: no key, no evidence.
-        "items": [scoring.public_item(item) for item in attempt.snapshot],
-        "responses": responses,
-        "answered": len(responses),
-        "total": len(attempt.snapshot),
-        "seconds_left": left,
-        "deadline": attempt.deadline_at,
+        "campaign": {"title": progress.campaign_title},
+        # Only public items reach templates before submission: no key, no evidence.
+        "items": attempt.public_items,
+        "responses": progress.responses,
+        "answered": len(progress.responses),
+        "total": attempt.total,
+        "seconds_left": _seconds_left(progress.deadline_at),
+        "deadline": progress.deadline_at,
         "kind_labels": KIND_LABELS,
         "kind_hints": KIND_HINTS,
         "letter": letter,
     }
 
 
+def _seconds_left(deadline: datetime | None) -> int | None:
+    return None if deadline is None else max(int((deadline - utc_now()).total_seconds()), 0)
+
+
+def _common(session: SessionDep, attempt: Attempt) -> dict[str, Any]:
+    """The in-progress context for the form posts, which load the attempt through the ORM."""
+    campaign = session.get_one(Campaign, attempt.campaign_id)
+    progress = live.Progress(status=attempt.status, responses=service.responses_of(session, attempt),
+                             campaign_title=campaign.title, deadline_at=attempt.deadline_at)
+    return _live_context(service.facts_of(attempt), progress)
+
+
 @router.get("/a/{token}", name="quiz:attempt")
-def attempt_home(request: Request, attempt: AttemptDep, session: SessionDep) -> Response:
-    if attempt.status == AttemptStatus.SUBMITTED:
+async def attempt_home(request: Request, attempt: LiveAttemptDep, fast: FastPathDep) -> Response:
+    progress = await _open_progress(fast, attempt)
+    if progress is None:
         return _result(request, attempt)
-    responses = service.responses_of(session, attempt)
-    first_open = next((i for i in range(len(attempt.snapshot)) if i not in responses), len(attempt.snapshot) - 1)
+    first_open = next((i for i in range(attempt.total) if i not in progress.responses), attempt.total - 1)
     return _redirect(request, "quiz:question", token=attempt.token, number=first_open + 1)
 
 
 @router.get("/a/{token}/q/{number}", name="quiz:question")
-def question(request: Request, attempt: AttemptDep, session: SessionDep, number: int) -> Response:
-    if attempt.status == AttemptStatus.SUBMITTED:
+async def question(request: Request, attempt: LiveAttemptDep, fast: FastPathDep, number: int) -> Response:
+    progress = await _open_progress(fast, attempt)
+    if progress is None:
         return _result(request, attempt)
-    context = _common(session, attempt)
-    if not 1 <= number <= context["total"]:
+    if not 1 <= number <= attempt.total:
         raise QuestionNotFound()
-    context.update({"number": number, "item": context["items"][number - 1]})
+    context = _live_context(attempt, progress)
+    context.update({"number": number, "item": attempt.public_items[number - 1]})
     return render(request, "quiz/question.html", context)
 
 
@@ -120,10 +151,11 @@ def answer(request: Request, attempt: AttemptDep, session: SessionDep, form: For
 
 
 @router.get("/a/{token}/all", name="quiz:all")
-def all_questions(request: Request, attempt: AttemptDep, session: SessionDep) -> Response:
-    if attempt.status == AttemptStatus.SUBMITTED:
+async def all_questions(request: Request, attempt: LiveAttemptDep, fast: FastPathDep) -> Response:
+    progress = await _open_progress(fast, attempt)
+    if progress is None:
         return _result(request, attempt)
-    return render(request, "quiz/all.html", _common(session, attempt))
+    return render(request, "quiz/all.html", _live_context(attempt, progress))
 
 
 @router.post("/a/{token}/all", name="quiz:all_save")
@@ -142,16 +174,18 @@ def all_save(request: Request, attempt: AttemptDep, session: SessionDep, form: F
 
 
 @router.get("/a/{token}/review", name="quiz:review")
-def review(request: Request, attempt: AttemptDep, session: SessionDep) -> Response:
-    if attempt.status == AttemptStatus.SUBMITTED:
+async def review(request: Request, attempt: LiveAttemptDep, fast: FastPathDep) -> Response:
+    progress = await _open_progress(fast, attempt)
+    if progress is None:
         return _result(request, attempt)
-    return render(request, "quiz/review.html", _common(session, attempt))
+    return render(request, "quiz/review.html", _live_context(attempt, progress))
 
 
-@router.post("/a/{token}/submit", name="quiz:submit")
-def submit(request: Request, attempt: AttemptDep, session: SessionDep) -> Response:
+@router.post("/a/{token}/submit", name="quiz:submit", dependencies=[SubmitAllowed])
+async def submit(request: Request, attempt: LiveAttemptDep, fast: FastPathDep) -> Response:
     # Idempotent: a second tap, a retry or the timer's own submit all land on the same result.
-    service.submit_attempt(session, attempt=attempt)
+    now = utc_now()
+    await fast.write(lambda connection: live.submit_open(connection, attempt, now=now))
     return _result(request, attempt)
 
 
@@ -186,16 +220,23 @@ def result(request: Request, attempt: AttemptDep, session: SessionDep) -> Respon
 
 
 @router.post("/api/attempts/{token}/answers/{position}", name="quiz:api_save")
-def api_save(attempt: AttemptDep, session: SessionDep, position: int, body: SaveAnswerBody) -> Response:
-    if attempt.status == AttemptStatus.SUBMITTED:
-        # Returned, not raised: an expiry the dependency just made must be committed.
-        return JSONResponse({"error": AttemptFinished.message, "submitted": True}, status_code=409)
-    try:
-        saved = service.save_answer(session, attempt=attempt, position=position, response=body.response)
-    except AppError as exc:
-        return JSONResponse({"error": exc.message}, status_code=exc.status_code)
-    answered = len(service.responses_of(session, attempt))
-    return JSONResponse(SavedAnswer(saved=True, saved_at=_clock(saved), answered=answered).model_dump())
+async def api_save(attempt: LiveAttemptDep, fast: FastPathDep, position: int, body: SaveAnswerBody) -> Response:
+    now = utc_now()
+    if not 0 <= position < attempt.total:
+        raise QuestionNotFound()
+    item = attempt.snapshot[position]
+    value = clean_response(item, body.response)
+    answered = await fast.write(lambda connection: live.save_if_open(
+        connection, attempt_id=attempt.id, position=position, question_uid=item["uid"], response=value, now=now))
+    if answered is None:
+        # Refused: already submitted, or its time ran out (then it is submitted now with what was saved).
+        await _expire(fast, attempt, now)
+        return _finished()
+    return JSONResponse(SavedAnswer(saved=True, saved_at=_clock(now), answered=answered).model_dump())
+
+
+def _finished() -> Response:
+    return JSONResponse({"error": AttemptFinished.message, "submitted": True}, status_code=409)
 
 
 def _clock(value: datetime) -> str:

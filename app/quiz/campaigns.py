@@ -180,7 +180,7 @@ def update_campaign(session: Session, campaign: Campaign, **changes: Any) -> lis
 def recount(session: Session, campaign: Campaign) -> int:
     """Re-choose the counted attempt of everyone who submitted one; return how many people."""
     # Imported here: scoring builds on this module (KINDS), so a top-level import would be circular.
-    from app.quiz.scoring import recompute_counted
+    from app.quiz.live import recompute_counted
 
     people = list(session.scalars(
         select(Attempt.person_id).where(Attempt.campaign_id == campaign.id,

@@ -7,11 +7,20 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from app.accounts.models import Person
+from app.core.ratelimit import RateLimit
+from app.db.fastpath import FastPathDep
 from app.db.session import SessionDep, write_apart
 from app.quiz import campaigns as campaign_service
-from app.quiz import service, study
-from app.quiz.exceptions import CampaignDraft, CampaignNotFound, NotIdentified, NotYourAttempt
-from app.quiz.models import Attempt, Campaign, CampaignStatus, StudySession
+from app.quiz import live, service
+from app.quiz.exceptions import (
+    AttemptNotFound,
+    CampaignDraft,
+    CampaignNotFound,
+    NotIdentified,
+    NotYourAttempt,
+    SubmitThrottled,
+)
+from app.quiz.models import Attempt, Campaign, CampaignStatus
 
 QUIZ_SESSION_KEY = "quiz"
 
@@ -92,6 +101,47 @@ async def attempt_from_path(token: str, request: Request, session: SessionDep) -
 AttemptDep = Annotated[Attempt, Depends(attempt_from_path)]
 
 
+async def attempt_facts(request: Request, fast: FastPathDep, token: str) -> live.AttemptFacts | None:
+    """The facts of an attempt by token, from the process's cache after the first time (no ownership check)."""
+    cache: live.FactsCache = request.app.state.attempt_facts
+    facts = cache.get(token)
+    if facts is None:
+        facts = await fast.read(lambda connection: live.load_facts(connection, token))
+        if facts is not None:
+            cache.put(facts)
+    return facts
+
+
+async def live_attempt(token: str, request: Request, fast: FastPathDep) -> live.AttemptFacts:
+    """The facts of the URL's attempt, only for the person who owns it (the pages' and autosave's check).
+
+    The facts come from the process's cache after the first request; whether the attempt is still open is
+    read (or guarded in SQL) by the route itself on every request.
+    """
+    facts = await attempt_facts(request, fast, token)
+    if facts is None:
+        raise AttemptNotFound()
+    person_id = identified_person_id(request, facts.campaign_id)
+    if person_id is None:
+        raise NotIdentified()
+    if person_id != facts.person_id:
+        raise NotYourAttempt()
+    return facts
+
+
+LiveAttemptDep = Annotated[live.AttemptFacts, Depends(live_attempt)]
+
+
+async def submit_allowed(request: Request, attempt: LiveAttemptDep) -> None:
+    """Refuse a person's submissions beyond a few a minute: people tap twice, bots tap thousands of times."""
+    limit: RateLimit = request.app.state.submit_limit
+    if not limit.allow(attempt.person_id):
+        raise SubmitThrottled()
+
+
+SubmitAllowed = Depends(submit_allowed)
+
+
 async def settle_overdue(request: Request, slug: str, session: SessionDep) -> None:
     """Submit the identified person's overdue attempt before a campaign page reads their progress."""
     def find() -> Attempt | None:
@@ -108,18 +158,6 @@ async def settle_overdue(request: Request, slug: str, session: SessionDep) -> No
 
 
 SettledOverdue = Depends(settle_overdue)
-
-
-async def study_visit(request: Request, campaign: CampaignFromSlug, person: MaybePerson,
-                      session: SessionDep) -> StudySession | None:
-    """A new visit to the study page for the identified person (written apart: it is a GET)."""
-    if person is None:
-        return None
-    return await write_apart(request, session,
-                             lambda: study.begin_study(session, campaign=campaign, person_id=person.id))
-
-
-StudyVisit = Annotated[StudySession | None, Depends(study_visit)]
 
 
 async def form_data(request: Request) -> FormData:

@@ -65,3 +65,7 @@ class IdentifyLocked(TooManyRequests):
 
 class StudySessionNotFound(NotFound):
     message = "没有找到这次学习记录，请刷新页面。"
+
+
+class SubmitThrottled(TooManyRequests):
+    message = "交卷操作过于频繁，请稍等一分钟后再试；已保存的答案不会丢失。"

@@ -17,19 +17,16 @@ only `public_item()` output goes to pages.
 
 import random
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 import questions as qlib
 from app.banks import service as banks_service
 from app.banks.models import Bank, Question
-from app.core.timeutil import as_utc
 from app.quiz.campaigns import KINDS
 from app.quiz.exceptions import CampaignInvalid
-from app.quiz.models import Attempt, AttemptStatus, Campaign, ScorePolicy
+from app.quiz.models import Campaign, ScorePolicy
 
 PUBLIC_FIELDS = ("position", "kind", "stem", "options", "section", "points")
 
@@ -102,33 +99,15 @@ def grade_responses(
     return fractions, round(score, 2), round(maximum, 2)
 
 
-def recompute_counted(session: Session, *, campaign: Campaign, person_id: int) -> Attempt | None:
-    """Mark the one submitted attempt the score policy counts for this person; return it."""
-    # Sorted here, not by ORDER BY: SQLite (without ANALYZE) would then walk the campaign's whole
-    # (campaign_id, submitted_at) index to avoid a sort, on every submission; a person has a few attempts.
-    attempts = sorted(
-        session.scalars(
-            select(Attempt)
-            .where(Attempt.campaign_id == campaign.id, Attempt.person_id == person_id,
-                   Attempt.status == AttemptStatus.SUBMITTED)
-        ),
-        key=lambda a: (as_utc(a.submitted_at) if a.submitted_at else datetime.min.replace(tzinfo=UTC), a.id),
-    )
-    chosen = choose_counted(attempts, ScorePolicy(campaign.score_policy))
-    # Clear first, then set: the partial unique index allows one counted row at every step.
-    session.execute(
-        update(Attempt)
-        .where(Attempt.campaign_id == campaign.id, Attempt.person_id == person_id, Attempt.counted)
-        .values(counted=False)
-        .execution_options(synchronize_session="fetch")
-    )
-    if chosen is not None:
-        chosen.counted = True
-    session.flush()
-    return chosen
+class Scored(Protocol):
+    @property
+    def score(self) -> float | None: ...
 
 
-def choose_counted(attempts: Sequence[Attempt], policy: ScorePolicy) -> Attempt | None:
+S = TypeVar("S", bound=Scored)
+
+
+def choose_counted(attempts: Sequence[S], policy: ScorePolicy) -> S | None:
     """The attempt a policy counts among submitted attempts in submission order (ties: the earlier)."""
     if not attempts:
         return None

@@ -1,26 +1,24 @@
 """The attempt lifecycle: start or resume, save answers, submit (also at expiry), paper attempts.
 
-Services flush, never commit. Everything that ends an attempt goes through `_finish`, which claims
-the row with a conditional UPDATE so that double taps, retries and racing processes submit once.
+Services flush, never commit. Saving and submitting run the Core statements of `live` (the fast routes
+run the same ones), which guard on the attempt's status in SQL so double taps, retries and racing
+processes save and submit once.
 """
 
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
 
 from app.accounts.models import AdminUser, Person
 from app.core.security import new_token
 from app.core.timeutil import as_utc, utc_now
-from app.quiz import scoring
+from app.quiz import live, scoring
 from app.quiz.exceptions import (
     AttemptFinished,
     AttemptNotFound,
@@ -34,10 +32,8 @@ from app.quiz.exceptions import (
 from app.quiz.models import Answer, Attempt, AttemptSource, AttemptStatus, Campaign, CampaignStatus
 from app.quiz.responses import clean_response
 
-# Answers that arrive this late after the deadline (slow network, the timer's own submit) still count.
-GRACE = timedelta(seconds=15)
-# Faster than this per question nobody has read the stems: the result is flagged for the organiser.
-MIN_SECONDS_PER_QUESTION = 3
+GRACE = live.GRACE
+MIN_SECONDS_PER_QUESTION = live.MIN_SECONDS_PER_QUESTION
 
 
 class Window(StrEnum):
@@ -242,27 +238,20 @@ def save_answer(
         raise AttemptTimeUp()
     item = item_at(attempt, position)
     value = clean_response(item, response)
-    # One upsert, whatever came first: autosave and the form's own save may arrive together, and the
-    # unique key (attempt, position) keeps one row. Select, savepoint and insert cost four round trips,
-    # and building the statement per call costs more than running it: it is built once per dialect.
-    session.execute(_upsert_answer(session.get_bind().dialect.name), {
-        "attempt_id": attempt.id, "position": position, "question_uid": item["uid"], "response": value,
-        "saved_at": now,
-    })
+    # The same guarded upsert as autosave: one row per (attempt, position), refused once submitted.
+    answered = live.save_if_open(session.connection(), attempt_id=attempt.id, position=position,
+                                 question_uid=item["uid"], response=value, now=now)
+    if answered is None:
+        raise AttemptFinished()
     return now
 
 
-@cache
-def _upsert_answer(dialect: str) -> Insert:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Answer).values(
-        attempt_id=bindparam("attempt_id"), position=bindparam("position"),
-        question_uid=bindparam("question_uid"), response=bindparam("response", type_=Answer.response.type),
-        saved_at=bindparam("saved_at", type_=Answer.saved_at.type),
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[Answer.attempt_id, Answer.position],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
+def facts_of(attempt: Attempt) -> live.AttemptFacts:
+    """The frozen facts of a loaded attempt (for the Core statements the fast routes use too)."""
+    return live.AttemptFacts(
+        id=attempt.id, token=attempt.token, person_id=attempt.person_id, campaign_id=attempt.campaign_id,
+        started_at=as_utc(attempt.started_at), snapshot=tuple(attempt.snapshot),
+        public_items=tuple(scoring.public_item(item) for item in attempt.snapshot),
     )
 
 
@@ -270,57 +259,14 @@ def submit_attempt(session: Session, *, attempt: Attempt, now: datetime | None =
     """Grade and close an attempt with its saved answers; submitting again changes nothing."""
     if attempt.status == AttemptStatus.SUBMITTED:
         return attempt
-    now = now or utc_now()
-    ended = now
-    if attempt.deadline_at is not None and now > as_utc(attempt.deadline_at) + GRACE:
-        # Closed lazily long after time ran out: it ended at the deadline, not when someone looked.
-        ended = as_utc(attempt.deadline_at)
-    if not _claim(session, attempt, ended):
-        session.refresh(attempt)
-        return attempt
-    campaign = session.get_one(Campaign, attempt.campaign_id)
-    _grade_stored(session, attempt, campaign)
-    attempt.duration_seconds = max(int((ended - as_utc(attempt.started_at)).total_seconds()), 0)
-    attempt.flagged_fast = attempt.duration_seconds < MIN_SECONDS_PER_QUESTION * len(attempt.snapshot)
     session.flush()
-    scoring.recompute_counted(session, campaign=campaign, person_id=attempt.person_id)
+    live.submit_open(session.connection(), facts_of(attempt), now=now or utc_now())
+    # Written in SQL: the loaded objects of this person learn the outcome (status, score, counted) anew.
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Attempt) and loaded.person_id == attempt.person_id:
+            session.expire(loaded)
+    session.refresh(attempt)
     return attempt
-
-
-def _claim(session: Session, attempt: Attempt, ended: datetime) -> bool:
-    """Move the row from in progress to submitted; False if another request got there first."""
-    result = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.IN_PROGRESS)
-        .values(status=AttemptStatus.SUBMITTED, submitted_at=ended)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        return False
-    attempt.status = AttemptStatus.SUBMITTED
-    attempt.submitted_at = ended
-    return True
-
-
-def _grade_stored(session: Session, attempt: Attempt, campaign: Campaign) -> None:
-    """Grade the saved answers and store each one's fraction in one executemany UPDATE.
-
-    Core, not the ORM: loading twenty Answer objects and flushing them one by one cost more than the
-    rest of a submission together.
-    """
-    table = cast(Table, Answer.__table__)
-    rows = session.execute(select(table.c.id, table.c.position, table.c.response)
-                           .where(table.c.attempt_id == attempt.id)).all()
-    fractions, score, maximum = scoring.grade_responses(attempt.snapshot, {r.position: r.response for r in rows},
-                                                        partial_credit=campaign.partial_credit)
-    by_position = {item["position"]: fraction for item, fraction in zip(attempt.snapshot, fractions, strict=True)}
-    graded = [{"answer_id": r.id, "graded": by_position[r.position]} for r in rows if r.position in by_position]
-    if graded:
-        session.execute(table.update().where(table.c.id == bindparam("answer_id"))
-                        .values(fraction=bindparam("graded")), graded)
-    attempt.score = score
-    attempt.max_score = maximum
-    attempt.passed = score >= campaign.pass_mark
 
 
 def record_paper_attempt(
@@ -375,9 +321,13 @@ def record_paper_attempt(
     session.add_all(answers.values())
     session.flush()
     # Graded like an online submission, from the stored rows; the rows' fractions change in SQL.
-    _grade_stored(session, attempt, campaign)
+    score, maximum = live.grade_stored(session.connection(), attempt_id=attempt.id, snapshot=items,
+                                       partial_credit=campaign.partial_credit)
     for row in answers.values():
         session.expire(row, ["fraction"])
+    attempt.score = score
+    attempt.max_score = maximum
+    attempt.passed = score >= campaign.pass_mark
     session.flush()
-    scoring.recompute_counted(session, campaign=campaign, person_id=person.id)
+    live.recompute_counted(session, campaign=campaign, person_id=person.id)
     return attempt

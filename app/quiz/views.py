@@ -6,27 +6,32 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from jinja2.environment import TemplateModule
+from sqlalchemy import Connection
 from starlette.responses import Response
 
+import questions as qlib
 from app.accounts.dependencies import client_ip
 from app.accounts.models import Person, Unit
 from app.core.exceptions import AppError
-from app.core.templating import render
+from app.core.templating import render, render_fragment
+from app.core.timeutil import utc_now
+from app.db.fastpath import FastPathDep
 from app.db.session import SessionDep
 from app.quiz import campaigns as campaign_service
-from app.quiz import identity, results, service, study
+from app.quiz import identity, live, results, service, study
 from app.quiz.attempt_views import router as attempt_router
 from app.quiz.dependencies import (
     CampaignFromSlug,
     IdentifiedPerson,
-    MaybePerson,
     SettledOverdue,
-    StudyVisit,
+    attempt_facts,
     forget_person,
+    identified_person_id,
     maybe_person,
     remember_person,
 )
-from app.quiz.exceptions import IdentifyLocked, StudyRequired
+from app.quiz.exceptions import CampaignDraft, CampaignNotFound, IdentifyLocked, StudyRequired
 from app.quiz.models import Campaign, CampaignStatus, IdentityMode
 from app.quiz.presenters import campaign_rules
 from app.quiz.schemas import FontForm, IdentifyForm, StartForm, StudyBeat
@@ -152,24 +157,76 @@ def leave(request: Request, campaign: CampaignFromSlug) -> Response:
     return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
 
 
-@router.get("/c/{slug}/study", name="quiz:study", dependencies=[SettledOverdue])
-def study_page(request: Request, campaign: CampaignFromSlug, person: MaybePerson, session: SessionDep,
-               visit: StudyVisit, error: str = "") -> Response:
-    if person is None or visit is None:
+@router.get("/c/{slug}/study", name="quiz:study")
+async def study_page(request: Request, slug: str, fast: FastPathDep, error: str = "") -> Response:
+    def read(connection: Connection) -> tuple[Campaign | None, int | None, study.Standing | None,
+                                              study.ReportRef | None]:
+        campaign = study.find_campaign(connection, slug)
+        if campaign is None or campaign.status == CampaignStatus.DRAFT:
+            return campaign, None, None, None
+        person_id = identified_person_id(request, campaign.id)
+        if person_id is None:
+            return campaign, None, None, None
+        standing = study.standing(connection, campaign_id=campaign.id, person_id=person_id)
+        return campaign, person_id, standing, study.report_of_bank(connection, campaign.bank_id)
+
+    campaign, person_id, standing, report = await fast.read(read)
+    if campaign is None:
+        raise CampaignNotFound()
+    if campaign.status == CampaignStatus.DRAFT:
+        raise CampaignDraft()
+    if person_id is None or standing is None:
         return RedirectResponse(request.url_for("quiz:identify", slug=campaign.slug), status_code=303)
-    report = study.campaign_report(session, campaign)
-    context = _progress(session, campaign, person)
-    context.update({
+    now = utc_now()
+    open_token = standing.open_token
+    if open_token is not None and standing.open_deadline is not None and now > standing.open_deadline + live.GRACE:
+        facts = await attempt_facts(request, fast, open_token)
+        if facts is not None:
+            # The server is the clock: whoever touches an overdue attempt first submits it.
+            await fast.write(lambda connection: live.submit_open(connection, facts, now=now, overdue_only=True))
+        open_token = None
+    visit_id = await fast.write(lambda connection: study.open_visit(
+        connection, campaign_id=campaign.id, person_id=person_id, now=now))
+    document, article = await _report_article(fast, report)
+    required = campaign.study_seconds_required
+    return render(request, "quiz/study.html", {
         "campaign": campaign,
-        "person": person,
         "report": report,
-        "document": study.report_document(report) if report else None,
-        "visit": visit,
-        "state": service.window(campaign),
+        "document": document,
+        "article": article,
+        "visit_id": visit_id,
+        "open_token": open_token,
+        "studied": standing.studied,
+        "study_left": max(required - standing.studied, 0) if required > 0 else 0,
+        "attempts_left": max(campaign.max_attempts - standing.used, 0),
+        "state": service.window(campaign, now),
         "error": StudyRequired.message if error == "study" else None,
         "large": request.cookies.get(FONT_COOKIE) == "large",
     })
-    return render(request, "quiz/study.html", context)
+
+
+_articles: dict[str, tuple[qlib.Document, TemplateModule]] = {}
+# Reports a process keeps rendered: a county runs a few campaigns at a time.
+CACHED_ARTICLES = 8
+
+
+async def _report_article(fast: FastPathDep, report: study.ReportRef | None,
+                          ) -> tuple[qlib.Document | None, TemplateModule]:
+    """The report's sections and their HTML, rendered once per report and process.
+
+    Everyone reads the same report: rendering its ~200 paragraphs cost more than the rest of the page.
+    """
+    if report is None:
+        return None, render_fragment("quiz/_report.html", document=None)
+    cached = _articles.get(report.sha256)
+    if cached is None:
+        text = await fast.read(lambda connection: study.report_text(connection, report.id))
+        document = study.parse_report(text)
+        cached = (document, render_fragment("quiz/_report.html", document=document))
+        if len(_articles) >= CACHED_ARTICLES:
+            _articles.pop(next(iter(_articles)))
+        _articles[report.sha256] = cached
+    return cached
 
 
 @router.post("/api/c/{slug}/study/{visit_id}", name="quiz:study_beat")

@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from app.accounts.models import Unit
 from app.core.timeutil import local, utc_now
 from app.quiz.models import Campaign
+from app.quiz.service import MIN_SECONDS_PER_QUESTION
 from app.reports import people as people_service
 from app.reports import service
 from app.reports.items import ItemStats, item_analysis
 from app.reports.service import TARGET_RATE, format_rate, format_score
 
 MISSING_LISTED = 200  # beyond this the appendix points to the spreadsheet instead
+ORDINALS = "一二三四五六"
 
 
 def brief_paragraphs(session: Session, campaign: Campaign, *, within: Unit | None = None,
@@ -73,15 +75,18 @@ def brief_paragraphs(session: Session, campaign: Campaign, *, within: Unit | Non
                                                    for r in by_average[:3]) + "。")
 
     hard = _hardest(items)
-    problems = []
+    issues = []
     if t.missing:
-        problems.append(f"一是仍有{t.missing}名同志未参与答题，" + (
+        issues.append(f"仍有{t.missing}名同志未参与答题，" + (
             "主要集中在" + "、".join(r.unit.name for r in sorted(summary.top, key=lambda r: -r.total.missing)[:3]
                                      if r.total.missing) + "。" if summary.top else "需逐一督促。"))
     if hard:
-        problems.append(("二" if problems else "一") + "是部分内容掌握还不够扎实，正确率较低的题目有："
-                        + "；".join(f"“{_short(it.stem)}”（正确率{format_rate(it.correct_rate)}）" for it in hard)
-                        + "。")
+        issues.append("部分内容掌握还不够扎实，正确率较低的题目有："
+                      + "；".join(f"“{_short(it.stem)}”（正确率{format_rate(it.correct_rate)}）" for it in hard) + "。")
+    if t.fast:
+        issues.append(f"有{t.fast}名同志交卷过快（平均每题用时不足{MIN_SECONDS_PER_QUESTION}秒），"
+                      "是否本人认真作答有待所在单位核实。")
+    problems = [f"{ORDINALS[n]}是{issue}" for n, issue in enumerate(issues)]
     if not problems:
         problems.append("本次活动参与积极、成绩良好，未发现突出问题。")
 

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Exists, and_, exists, false, func, select, true
+from sqlalchemy import Exists, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import Person, Unit
@@ -67,8 +67,12 @@ def count_non_participants(session: Session, campaign: Campaign, *, within: Unit
     ) or 0)
 
 
-def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = None) -> Iterator[PersonRow]:
-    """Every active person of the view with their counted result, streamed in batches."""
+def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = None, fast_only: bool = False,
+                limit: int | None = None) -> Iterator[PersonRow]:
+    """Every active person of the view with their counted result, streamed in batches.
+
+    `fast_only`: only those whose counted result was handed in too fast (提交过快).
+    """
     root = view_root(session, campaign, within)
     counted = aliased(Attempt)
     attempts = (
@@ -84,21 +88,25 @@ def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = N
     query = (
         select(Person.id, Unit.full_name, Person.name, Person.phone, Person.title, attempts, counted.score,
                counted.id, counted.source, counted.submitted_at, counted.duration_seconds, studied,
-               Person.self_declared, counted.flagged_fast)
+               counted.flagged_fast)
         .join(Unit, Unit.id == Person.unit_id)
         .outerjoin(counted, and_(counted.campaign_id == campaign.id, counted.person_id == Person.id,
                                  counted.counted == true()))
-        .where(Person.active == true(), unit_ids_clause(Person.unit_id, root))
+        # Self-declared people belong to a campaign's figures only once they take part.
+        .where(Person.active == true(), unit_ids_clause(Person.unit_id, root),
+               or_(Person.self_declared == false(), counted.id.is_not(None)))
         .order_by(Unit.full_name, Person.name, Person.id)
         .execution_options(yield_per=BATCH)
     )
+    if fast_only:
+        query = query.where(counted.flagged_fast == true())
+    if limit is not None:
+        query = query.limit(limit)
     for row in session.execute(query):
-        if row[12] and row[6] is None:
-            continue  # self-declared people belong to a campaign's figures only once they take part
         yield PersonRow(
             person_id=row[0], unit_name=row[1], name=row[2], phone=row[3], title=row[4],
             attempts=int(row[5] or 0),
             score=row[6], passed=None if row[6] is None else row[6] >= campaign.pass_mark - EPSILON,
             paper=row[8] == AttemptSource.PAPER, submitted_at=row[9],
-            duration_seconds=row[10], study_seconds=int(row[11] or 0), flagged_fast=bool(row[13]),
+            duration_seconds=row[10], study_seconds=int(row[11] or 0), flagged_fast=bool(row[12]),
         )

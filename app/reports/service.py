@@ -40,6 +40,7 @@ class Figures:
     participants: int = 0
     studied: int = 0
     passed: int = 0
+    fast: int = 0  # counted results handed in faster than anyone can read the questions (提交过快)
     score_sum: float = 0.0
     highest: float | None = None
     lowest: float | None = None
@@ -67,6 +68,7 @@ class Figures:
         self.participants += other.participants
         self.studied += other.studied
         self.passed += other.passed
+        self.fast += other.fast
         self.score_sum += other.score_sum
         self.highest = _pick(max, self.highest, other.highest)
         self.lowest = _pick(min, self.lowest, other.lowest)
@@ -202,6 +204,9 @@ def summarise(session: Session, campaign: Campaign, *, within: Unit | None = Non
     for score, n in overall.items():
         bands[_band(score, edges)] += n
     _add_roster(session, campaign, root, rows)
+    for unit_id, n in fast_counts(session, campaign, root).items():
+        if unit_id in rows:
+            rows[unit_id].own.fast = n
     if studied:
         _add_studied(session, campaign, root, rows)
     top = _roll_up(rows, root)
@@ -246,6 +251,23 @@ def gone_attempts(session: Session, campaign: Campaign, root: Unit | None) -> li
         select(Attempt.unit_id, Attempt.score)
         .where(counted_filter(campaign, root), Attempt.person_id.in_(gone_people()))
     ) if score is not None]
+
+
+def fast_counts(session: Session, campaign: Campaign, root: Unit | None) -> dict[int, int]:
+    """How many counted results of active people were flagged as handed in too fast, per attempt unit.
+
+    Flagged rows are few and have their own partial index, so deactivated people are simply left out.
+    """
+    return {int(unit_id): int(n) for unit_id, n in session.execute(
+        select(Attempt.unit_id, func.count())
+        .where(counted_filter(campaign, root), Attempt.flagged_fast == true(), Attempt.person_id.not_in(gone_people()))
+        .group_by(Attempt.unit_id)
+    )}
+
+
+def fast_total(session: Session, campaign: Campaign, *, within: Unit | None = None) -> int:
+    """How many participants of the view handed in their counted result too fast."""
+    return sum(fast_counts(session, campaign, view_root(session, campaign, within)).values())
 
 
 def band_edges(campaign: Campaign) -> list[float]:

@@ -30,6 +30,7 @@ router = APIRouter(prefix="/admin/reports", dependencies=[Depends(current_admin)
 
 STATUS_LABELS = {"draft": "草稿", "published": "进行中", "closed": "已结束"}
 MISSING_SHOWN = 100
+PEOPLE_SHOWN = 500
 PAPER_LISTED = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -66,6 +67,7 @@ def _dashboard(request: Request, session: SessionDep, scope: ScopeDep, campaign:
         "target": service.TARGET_RATE, "breadcrumbs": _breadcrumbs(session, scope, summary.root),
         "unit_query": {"unit": summary.root.id} if summary.root else {},
         "status_labels": STATUS_LABELS, "now_label": format_local(utc_now()),
+        "min_seconds": quiz_service.MIN_SECONDS_PER_QUESTION,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -87,6 +89,23 @@ def items_page(request: Request, session: SessionDep, scope: ScopeDep, campaign:
     return render(request, "reports/items.html", {
         "scope": scope, "nav": "reports", "campaign": campaign, "unit": root, "items": items,
         "flagged": sum(1 for it in items if it.flags),
+        "unit_query": {"unit": root.id} if root else {},
+    })
+
+
+@router.get("/{campaign_id}/people", name="reports:people")
+def people_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep, unit: ViewUnit,
+                show: str = "all") -> Response:
+    """Everyone of the view with their counted result; `show=fast` keeps those who handed in too fast."""
+    root = service.view_root(session, campaign, unit)
+    fast_only = show == "fast"
+    rows = list(people_service.person_rows(session, campaign, within=unit, fast_only=fast_only,
+                                           limit=PEOPLE_SHOWN + 1))
+    return render(request, "reports/people.html", {
+        "scope": scope, "nav": "reports", "campaign": campaign, "unit": root, "rows": rows[:PEOPLE_SHOWN],
+        "more": len(rows) > PEOPLE_SHOWN, "shown_limit": PEOPLE_SHOWN, "show": "fast" if fast_only else "all",
+        "fast_count": service.fast_total(session, campaign, within=unit),
+        "breadcrumbs": _breadcrumbs(session, scope, root), "min_seconds": quiz_service.MIN_SECONDS_PER_QUESTION,
         "unit_query": {"unit": root.id} if root else {},
     })
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from questions.numerals import parse_chinese_int
 from questions.sentences import Sent
 from questions.structure import Document
+from questions.text import CJK as _CJK
 from questions.text import has_placeholder, split_sentences
 
 ORDINAL = "ordinal"
 BULLET = "bullet"
 HEADING = "heading"
+PARALLEL = "parallel"
 
 _ORDINALS = "一二三四五六七八九十"
 _ORDINAL_ITEM = re.compile(f"(?:^|(?<=[：:，,；;。]))([{_ORDINALS}])是(?=[^，；：。]{{2,}})")
@@ -29,6 +32,8 @@ class Enumeration:
     label: str
     source: str
     sent: Sent
+    # What each item's line says after it (一是强化创新引领，稳定产业链供应链): empty unless every item has one.
+    tails: tuple[str, ...] = ()
 
     @property
     def evidence(self) -> str:
@@ -44,6 +49,21 @@ def _item(text: str) -> str | None:
     return item
 
 
+def _tail(text: str, item: str) -> str | None:
+    """The clause after an item in its line (保持经济运行在合理区间), if the line goes on after a comma."""
+    rest = text[text.find(item) + len(item) :] if item in text else ""
+    if not rest.startswith(("，", ",")):
+        return None
+    tail = re.split("[，,；;。！？：:]", rest[1:])[0]
+    return tail if _MIN_ITEM + 2 <= len(tail) <= 30 and not has_placeholder(tail) else None
+
+
+def _tails(texts: list[str], items: list[str]) -> tuple[str, ...]:
+    tails = [_tail(t, i) for t, i in zip(texts, items, strict=True)]
+    usable = [t for t in tails if t]
+    return tuple(usable) if len(usable) == len(items) and len(set(usable)) == len(usable) else ()
+
+
 def _usable(items: list[str]) -> bool:
     return len(items) >= 3 and len(set(items)) == len(items)
 
@@ -53,13 +73,15 @@ def _ordinal_runs(sents: list[Sent]) -> list[Enumeration]:
     found: list[Enumeration] = []
     items: list[str] = []
     lines: list[str] = []
+    texts: list[str] = []
     first: Sent | None = None
     label = ""
     previous: Sent | None = None
 
     def close() -> None:
         if first is not None and _usable(items):
-            found.append(Enumeration(tuple(items), tuple(dict.fromkeys(lines)), label, ORDINAL, first))
+            lines_ = tuple(dict.fromkeys(lines))
+            found.append(Enumeration(tuple(items), lines_, label, ORDINAL, first, _tails(texts, items)))
 
     for sent in sents:
         for match in _ORDINAL_ITEM.finditer(sent.text):
@@ -73,13 +95,14 @@ def _ordinal_runs(sents: list[Sent]) -> list[Enumeration]:
                     continue
                 if index == 0:
                     close()
-                    first, items, lines = sent, [], []
+                    first, items, lines, texts = sent, [], [], []
                     label = _label(sent.text[: match.start()], previous)
                 items.append(item)
                 lines.append(sent.text)
+                texts.append(sent.text[match.end() :])
             elif index == 0:
                 close()
-                first, items, lines = None, [], []
+                first, items, lines, texts = None, [], [], []
         previous = sent
     close()
     return found
@@ -133,7 +156,9 @@ def _headings(document: Document, sents: list[Sent]) -> list[Enumeration]:
         if anchor is None or not all(items) or not _usable([i for i in items if i]):
             continue
         label = _HEADING_LABEL.sub("", parent[-1]).strip()
-        found.append(Enumeration(tuple(i for i in items if i), tuple(headings), label, HEADING, anchor))
+        kept = [i for i in items if i]
+        tails = _tails(bare, kept) if prefix < 3 else ()
+        found.append(Enumeration(tuple(kept), tuple(headings), label, HEADING, anchor, tails))
     return found
 
 
@@ -149,7 +174,53 @@ def _common_prefix(texts: list[str]) -> int:
     return size
 
 
+_COUNT = re.compile(r"([二两三四五六七八九十]{1,2})(?:个|项|大|条|方面)")
+
+
+def _parallel(document: Document, sents: list[Sent]) -> list[Enumeration]:
+    """Short paragraphs opening with one word after an introducing line (必须做到“八个聚焦”：聚焦对外开放，…).
+
+    Nothing else in a report is built like them, so they are a list of their own; a count the
+    introduction states (八个) must match, so the list is known to be complete.
+    """
+    found: list[Enumeration] = []
+    by_first = {s.text: s for s in sents}
+    for section in document.sections:
+        paragraphs = section.paragraphs
+        for index, intro in enumerate(paragraphs[:-1]):
+            if not intro.endswith(("：", ":")):
+                continue
+            opening = paragraphs[index + 1][:2]
+            if not re.fullmatch(f"[{_CJK}]{{2}}", opening):
+                continue
+            run = [p for p in paragraphs[index + 1 :] if p.startswith(opening) and len(split_sentences(p)) == 1]
+            run = [p for p in run if len(p) <= 50]
+            items = [_item(p) for p in run]
+            kept = [i for i in items if i]
+            anchor = by_first.get(run[0]) if run else None
+            if anchor is None or len(kept) != len(run) or not _usable(kept) or len(kept) > 12:
+                continue
+            count = _COUNT.search(intro)
+            if count and parse_chinese_int(count.group(1)) != len(kept):
+                continue
+            label = _label(intro, None)
+            found.append(Enumeration(tuple(kept), tuple(run), label, PARALLEL, anchor, _tails(run, kept)))
+    return found
+
+
 def find_enumerations(document: Document, sents: list[Sent]) -> list[Enumeration]:
     """Every enumeration of the document that spans clauses, sentences or paragraphs."""
     usable = [s for s in sents if not s.glossary]
-    return [*_ordinal_runs(usable), *_bullets(document, usable), *_headings(document, usable)]
+    return [
+        *_ordinal_runs(usable),
+        *_bullets(document, usable),
+        *_headings(document, usable),
+        *_parallel(document, usable),
+    ]
+
+
+@dataclass(frozen=True)
+class MatchFact:
+    """An enumeration whose lines go on after each item: which continuation belongs to which item."""
+
+    enum: Enumeration

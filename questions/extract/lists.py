@@ -13,9 +13,10 @@ from questions.text import has_placeholder
 _CLAUSE = re.compile(r"[^，；：。！？（）()]+")
 _MAX_ITEM = 8
 # A first item that starts with a verb (做好洪涝干旱) has taken the clause's predicate with it.
+# A preposition may stand before the verb (通过加强森林抚育): both are trimmed.
 _LEADING_VERB = re.compile(
-    r"^(?:做好|加强|推进|推动|实施|支持|开展|建设|发展|提升|提高|促进|深化|完善|加快|强化|优化|落实|坚持|扩大|办好|抓好|"
-    r"保障|培育|打造|加大|聚焦|围绕|包括|涵盖|覆盖)"
+    r"^(?:(?:通过|依托|利用|借助|经过|着力)?(?:做好|加强|推进|推动|实施|支持|开展|建设|发展|提升|提高|促进|深化|完善|加快|强化|优化|落实|坚持|扩大|办好|抓好|"
+    r"保障|培育|打造|加大|聚焦|围绕|包括|涵盖|覆盖))"
 )
 _BAD_ITEM = re.compile(r"[“”\s]|^[的和及与等不没要把对将被使让搞打]|[的和及与]$")
 

@@ -72,3 +72,22 @@ def find_note(sent: Sent) -> NoteFact | None:
 def bare_term(term: str) -> str:
     """A glossary term without quotes (“两新” → 两新)."""
     return term.replace("“", "").replace("”", "")
+
+
+@dataclass(frozen=True)
+class NoteItems:
+    """A glossary note whose definition is a plain list (四库：水库、粮库、钱库、碳库): one item is asked."""
+
+    note: NoteFact
+
+
+def note_items(note: NoteFact) -> NoteItems | None:
+    """The note as a list of like items, if its definition is nothing but 顿号-separated items."""
+    items = note.items
+    if len(items) < 3 or "、".join(items) != note.definition or len(set(items)) != len(items):
+        return None
+    if not all(2 <= len(i) <= 12 for i in items) or max(map(len, items)) > 2 * min(map(len, items)) + 2:
+        return None
+    if any(a != b and a in b for a in items for b in items):
+        return None
+    return NoteItems(note)

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.core.timeutil import utc_now
-from app.quiz import campaigns, scoring
+from app.quiz import campaigns, live, scoring
 from app.quiz.models import Attempt, AttemptStatus, Campaign
 from tests.support import factories
 
@@ -61,7 +61,7 @@ def test_editing_a_live_campaign_keeps_attempts_and_recounts_on_a_new_score_poli
     campaigns.publish_campaign(session, campaign)
     first = submitted(session, campaign, person.id, town.id, 90, minutes_ago=60)
     last = submitted(session, campaign, person.id, town.id, 70, minutes_ago=5)
-    scoring.recompute_counted(session, campaign=campaign, person_id=person.id)
+    live.recompute_counted(session, campaign=campaign, person_id=person.id)
     assert first.counted and not last.counted
     frozen = [dict(item) for item in first.snapshot]
 

@@ -1,9 +1,11 @@
 """The reports dashboard in real Chromium: campaign and unit pages on a desktop and a phone."""
 
 import pytest
+from sqlalchemy import select
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
+from app.quiz.models import Attempt
 from tests.reports import fixture
 from tests.support.browser import LiveServer, Shots
 
@@ -14,6 +16,10 @@ PASSWORD = "report-pass-42"
 def _seed(live_server: LiveServer) -> tuple[int, int]:
     with live_server.sessions() as session, session.begin():
         world = fixture.build(session)
+        for name, seconds in (("A1", 14), ("C2", 9)):  # handed in too fast (提交过快)
+            counted = session.scalars(select(Attempt).where(Attempt.person_id == world.people[name].id,
+                                                            Attempt.counted)).one()
+            counted.flagged_fast, counted.duration_seconds = True, seconds
         accounts_service.create_admin_user(session, username="county", password=PASSWORD,
                                            display_name="县政府办 王主任")
         accounts_service.create_admin_user(session, username="jiaxiang", password=PASSWORD, role=Role.LIAISON,
@@ -47,6 +53,7 @@ def test_organiser_reads_the_dashboard_and_a_unit_on_a_desktop(live_server: Live
     page.click("text=测一测：政府工作报告知多少")  # type: ignore[attr-defined]
     page.wait_for_url(f"{live_server.url}/admin/reports/{campaign_id}")  # type: ignore[attr-defined]
     assert "63.6%" in page.text_content(".stat-main")  # type: ignore[attr-defined]
+    assert "2 人提交过快" in page.text_content(".fast-alert")  # type: ignore[attr-defined]
     _charts_loaded(page)
     shots.take(page, "dashboard")
     page.click(f"a[href$='/units/{unit_id}']")  # type: ignore[attr-defined]
@@ -56,6 +63,14 @@ def test_organiser_reads_the_dashboard_and_a_unit_on_a_desktop(live_server: Live
     shots.take(page, "unit")
     page.goto(f"{live_server.url}/admin/reports/{campaign_id}/items")  # type: ignore[attr-defined]
     shots.take(page, "items")
+    page.goto(f"{live_server.url}/admin/reports/{campaign_id}")  # type: ignore[attr-defined]
+    page.click(".fast-alert a")  # type: ignore[attr-defined]
+    assert page.locator("tr.is-fast").count() == 2  # type: ignore[attr-defined]
+    assert "用时 9 秒，少于每题 3 秒" in page.text_content("tbody")  # type: ignore[attr-defined]
+    shots.take(page, "people-fast")
+    page.click("text=全部人员")  # type: ignore[attr-defined]
+    assert page.locator("tbody tr").count() == 11  # type: ignore[attr-defined]
+    shots.take(page, "people-all")
 
 
 def test_liaison_reads_their_unit_on_a_phone(live_server: LiveServer, phone: object, shots: Shots) -> None:
@@ -72,3 +87,7 @@ def test_liaison_reads_their_unit_on_a_phone(live_server: LiveServer, phone: obj
     assert "B3" in page.text_content("#missing")  # type: ignore[attr-defined]
     _charts_loaded(page)
     shots.take(page, "unit-phone")
+    page.click(".fast-alert a")  # type: ignore[attr-defined]
+    assert page.locator("tr.is-fast").count() == 1  # type: ignore[attr-defined]
+    assert "C2" not in page.text_content("main")  # type: ignore[attr-defined]
+    shots.take(page, "people-fast-phone")

@@ -28,8 +28,9 @@ PUBLIC = {"accounts:login", "accounts:login_submit", "accounts:logout"}
 GUARDS = {
     "accounts:password": SELF, "accounts:password_submit": SELF,
     "admin:home": LIST_SCOPED, "admin:roster": LIST_SCOPED, "reports:index": LIST_SCOPED,
-    "reports:campaign": LIST_SCOPED, "reports:items": LIST_SCOPED, "reports:chart": LIST_SCOPED,
-    "reports:export_xlsx": LIST_SCOPED, "reports:export_csv": LIST_SCOPED, "reports:export_docx": LIST_SCOPED,
+    "reports:campaign": LIST_SCOPED, "reports:items": LIST_SCOPED, "reports:people": LIST_SCOPED,
+    "reports:chart": LIST_SCOPED, "reports:export_xlsx": LIST_SCOPED, "reports:export_csv": LIST_SCOPED,
+    "reports:export_docx": LIST_SCOPED,
     "admin:unit": PATH_SCOPED, "admin:person_active": PATH_SCOPED, "reports:unit": PATH_SCOPED,
     "reports:paper": PATH_SCOPED, "reports:paper_file": PATH_SCOPED, "reports:paper_entry": PATH_SCOPED,
     "reports:paper_record": PATH_SCOPED,
@@ -46,7 +47,7 @@ GUARDS = {
         "admin:account_password", "admin:audit")},
 }
 # Filtered pages that take ?unit=: pointing it at town B is refused for the other town's liaison.
-UNIT_QUERY = {"reports:items", "reports:chart", "reports:export_xlsx", "reports:export_csv",
+UNIT_QUERY = {"reports:items", "reports:people", "reports:chart", "reports:export_xlsx", "reports:export_csv",
               "reports:export_docx"}
 
 

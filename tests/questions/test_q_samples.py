@@ -110,3 +110,25 @@ def test_list_outsiders_come_mostly_from_the_same_part(sample: Path) -> None:
     _, result = _run(sample)
     sources = outsider_sources(raw, result.bank)
     assert sources["same"] / (sources["same"] + sources["other"]) >= 0.75, sources
+
+
+def _nests_double_quotes(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "“") - (ch == "”")
+        if depth > 1:
+            return True
+    return False
+
+
+def test_quotes_inside_quotes_are_single(sample: Path) -> None:
+    _, result = _run(sample)
+    for q in result.bank.questions:
+        assert not any(_nests_double_quotes(t) for t in [q.stem, *q.options]), q
+
+
+def test_no_stem_opens_on_a_word_that_leans_on_a_missing_clause(sample: Path) -> None:
+    _, result = _run(sample)
+    for q in result.bank.questions:
+        body = q.stem.split("指出，", 1)[-1]
+        assert not body.startswith(("其中", "并", "实际上", "就是", "就要", "同时")), q

@@ -51,7 +51,7 @@ def test_study_time_is_required_before_the_quiz(client: TestClient, session: Ses
     study = client.get(f"/c/{campaign.slug}/study")
     assert study.template.name == "quiz/study.html"  # type: ignore[attr-defined]
     assert [s.heading for s in study.context["document"].sections] == ["一、回顾", "二、今年"]  # type: ignore[attr-defined]
-    visit = study.context["visit"]  # type: ignore[attr-defined]
+    visit = session.get_one(StudySession, study.context["visit_id"])  # type: ignore[attr-defined]
     refused = client.post(f"/c/{campaign.slug}/start", data={"csrf_token": csrf_from(study), "visit": visit.id})
     assert refused.status_code == 409
     assert "还需要学习约 5 分钟" in refused.text
@@ -72,7 +72,7 @@ def test_heartbeat_credits_reading_time_but_not_a_sleeping_phone(client: TestCli
     campaign = make_campaign(study_seconds_required=600)
     identify(client, campaign, unit_id=county.id, name="张建国", code="1001")
     study = client.get(f"/c/{campaign.slug}/study")
-    visit: StudySession = study.context["visit"]  # type: ignore[attr-defined]
+    visit = session.get_one(StudySession, study.context["visit_id"])  # type: ignore[attr-defined]
     visit.last_seen_at = utc_now() - timedelta(seconds=30)
     session.flush()
     url = f"/api/c/{campaign.slug}/study/{visit.id}"

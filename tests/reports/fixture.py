@@ -21,7 +21,7 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Person, Unit
 from app.core.timeutil import utc_now
 from app.quiz import campaigns as campaign_service
-from app.quiz import scoring
+from app.quiz import live, scoring
 from app.quiz.models import (
     Answer,
     Attempt,
@@ -68,7 +68,7 @@ def submit(session: Session, campaign: Campaign, person: Person, score: float, w
             session.add(Answer(attempt_id=attempt.id, position=item["position"], question_uid=item["uid"],
                                response=responses.get(item["position"]), fraction=fraction))
         session.flush()
-    scoring.recompute_counted(session, campaign=campaign, person_id=person.id)
+    live.recompute_counted(session, campaign=campaign, person_id=person.id)
     return attempt
 
 
@@ -119,4 +119,4 @@ def set_policy(session: Session, world: World, policy: ScorePolicy) -> None:
     """Switch the score policy and let the quiz core re-mark the counted attempts."""
     world.campaign.score_policy = policy
     for person in world.people.values():
-        scoring.recompute_counted(session, campaign=world.campaign, person_id=person.id)
+        live.recompute_counted(session, campaign=world.campaign, person_id=person.id)

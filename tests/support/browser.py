@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp
 
 from app.core.config import Environment, Settings
 from app.db import migrate
@@ -48,26 +49,37 @@ def _free_port() -> int:
 
 
 @contextmanager
+def serve(app: ASGIApp) -> Iterator[str]:
+    """Serve an ASGI app on a free loopback port from a thread until the block ends; yields its address."""
+    port = _free_port()
+    # A short graceful shutdown: a test that caught the server hanging must still be able to stop it.
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           timeout_graceful_shutdown=5))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("live server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+@contextmanager
 def run_live_server(data_dir: Path) -> Iterator[LiveServer]:
     """Serve the app from its own migrated SQLite database until the block ends."""
     settings = Settings(env=Environment.TEST, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'live.db'}",
                         secret_key="b" * 48)
     engine = make_engine(settings)
     migrate.upgrade(engine)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("live server did not start")
-        time.sleep(0.05)
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", sessions=make_sessionmaker(engine))
+        with serve(create_app(settings)) as url:
+            yield LiveServer(url=url, sessions=make_sessionmaker(engine))
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         engine.dispose()
 
 

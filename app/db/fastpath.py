@@ -1,0 +1,157 @@
+"""Core reads and group-committed writes for the few requests that carry nearly all the traffic.
+
+Autosave, submission, the question pages and study visits run a handful of Core statements each. Through
+the ORM session they spent more time in thread hops, the unit of work and waiting for the write lock than
+in the database: every writer held SQLite's one write lock across three trips through the thread pool.
+Here a request hands its statements to one writer thread per process, which runs whatever has arrived
+meanwhile in one transaction and one commit, and only then answers each request: acknowledged still means
+durable, and 64 phones saving at once cost one commit instead of 64.
+"""
+
+import asyncio
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+import anyio
+from fastapi import Depends, Request
+from sqlalchemy import Connection, Engine
+
+T = TypeVar("T")
+Work = Callable[[Connection], Any]
+
+log = logging.getLogger("ceyice")
+
+# Enough to empty the queue of 64 connections in one commit; a bound so one batch never grows unbounded.
+MAX_BATCH = 128
+# An idle writer thread ends; the next write starts another. Apps built in tests leave no threads behind.
+IDLE_SECONDS = 2.0
+
+
+class FastPath:
+    """Runs Core work on the database: reads at once, writes in shared transactions."""
+
+    async def read(self, work: Callable[[Connection], T]) -> T:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    async def write(self, work: Callable[[Connection], T]) -> T:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class _Job:
+    work: Work
+    loop: asyncio.AbstractEventLoop
+    future: "asyncio.Future[Any]"
+
+
+class PooledFastPath(FastPath):
+    """The production path: pooled connections for reads, one group-committing writer thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        # SQLite: take the write lock at BEGIN, so a batch waits in the busy handler instead of failing.
+        self._writer_engine = engine.execution_options(sqlite_immediate=True)
+        # None wakes the thread up (to notice it is closed).
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._guard = threading.Lock()
+        self._closed = False
+
+    async def read(self, work: Callable[[Connection], T]) -> T:
+        if self._sqlite:
+            # A few indexed reads from a local file take less time than a trip to a worker thread.
+            return self._read(work)
+        return await anyio.to_thread.run_sync(self._read, work)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        with self._engine.connect() as connection:
+            return work(connection)
+
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._jobs.put(_Job(work, loop, future))
+        self._ensure_writer()
+        # Shielded: a phone that goes away mid-write must not cancel what others' commit carries.
+        return await asyncio.shield(future)
+
+    def close(self) -> None:
+        """Let the writer thread finish what is queued and end."""
+        self._closed = True
+        thread = self._thread
+        if thread is not None:
+            self._jobs.put(None)
+            thread.join(timeout=IDLE_SECONDS * 2)
+
+    def _ensure_writer(self) -> None:
+        with self._guard:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="ceyice-writer", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self._jobs.get(timeout=0.1 if self._closed else IDLE_SECONDS)
+            except queue.Empty:
+                with self._guard:
+                    # Checked under the guard: a job queued after this check starts a new thread.
+                    if self._jobs.empty():
+                        self._thread = None
+                        return
+                continue
+            batch = [first] if first is not None else []
+            while len(batch) < MAX_BATCH:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is not None:
+                    batch.append(job)
+            if batch:
+                self._commit(batch)
+
+    def _commit(self, batch: list[_Job]) -> None:
+        try:
+            with self._writer_engine.connect() as connection, connection.begin():
+                results = [job.work(connection) for job in batch]
+        except Exception as exc:
+            if len(batch) == 1:
+                _deliver(batch[0], error=exc)
+                return
+            # Nothing of the batch was kept: run each job alone, so only the failing one sees its error.
+            for job in batch:
+                self._commit([job])
+            return
+        for job, result in zip(batch, results, strict=True):
+            _deliver(job, result=result)
+
+
+def _deliver(job: _Job, *, result: Any = None, error: BaseException | None = None) -> None:
+    def settle() -> None:
+        if job.future.done():
+            return
+        if error is not None:
+            job.future.set_exception(error)
+        else:
+            job.future.set_result(result)
+
+    # The request's event loop may have ended (a test client closed): then nobody waits for the answer.
+    with contextlib.suppress(RuntimeError):
+        job.loop.call_soon_threadsafe(settle)
+
+
+async def get_fast_path(request: Request) -> FastPath:
+    """The app's fast path (tests replace it with one that joins their transaction)."""
+    # async: FastAPI runs a plain function dependency in a worker thread, a hop that costs more than this.
+    fast: FastPath = request.app.state.fast_path
+    return fast
+
+
+FastPathDep = Annotated[FastPath, Depends(get_fast_path)]

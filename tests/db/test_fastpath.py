@@ -1,0 +1,99 @@
+"""The group-committing writer: every write acknowledged only once committed, many writes per commit,
+a failing write failing alone. Against the test database itself (a SQLite file, or PostgreSQL)."""
+
+import asyncio
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, event, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app.db.fastpath import PooledFastPath
+
+probe_metadata = MetaData()
+probe = Table("fastpath_probe", probe_metadata, Column("id", Integer, primary_key=True),
+              Column("label", String(40), unique=True))
+
+
+@pytest.fixture
+def scratch(engine: Engine) -> Iterator[Engine]:
+    """A table of its own, dropped afterwards: the writer commits for real, outside any test transaction."""
+    probe_metadata.create_all(engine)
+    try:
+        yield engine
+    finally:
+        probe_metadata.drop_all(engine)
+
+
+def _insert(label: str) -> Callable[[Connection], int]:
+    def work(connection: Connection) -> int:
+        return int(connection.execute(insert(probe).values(label=label).returning(probe.c.id)).scalar_one())
+    return work
+
+
+def _count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(probe)).scalar_one())
+
+
+def test_concurrent_writes_share_commits_and_each_is_stored_when_acknowledged(scratch: Engine) -> None:
+    fast = PooledFastPath(scratch)
+    commits = 0
+
+    def on_commit(_connection: object) -> None:
+        nonlocal commits
+        commits += 1
+
+    event.listen(scratch, "commit", on_commit)
+    acknowledged_and_visible: list[bool] = []
+
+    async def one(n: int) -> int:
+        new_id = await fast.write(_insert(f"w{n}"))
+        # Acknowledged means committed: another connection sees the row at once.
+        with scratch.connect() as other:
+            acknowledged_and_visible.append(
+                other.execute(select(probe.c.id).where(probe.c.id == new_id)).first() is not None)
+        return new_id
+
+    async def main() -> list[int]:
+        return await asyncio.gather(*(one(n) for n in range(200)))
+
+    try:
+        ids = asyncio.run(main())
+    finally:
+        event.remove(scratch, "commit", on_commit)
+        fast.close()
+    assert len(set(ids)) == 200
+    assert all(acknowledged_and_visible) and len(acknowledged_and_visible) == 200
+    assert _count(scratch) == 200
+    # 200 writes arriving together must not cost 200 commits (the point of the writer).
+    assert commits < 100, commits
+
+
+def test_a_failing_write_fails_alone_and_the_rest_of_its_batch_is_kept(scratch: Engine) -> None:
+    fast = PooledFastPath(scratch)
+
+    async def main() -> list[int | BaseException]:
+        # The duplicate label breaks the unique constraint: only its own request may see the error.
+        works = [_insert(f"ok{n}") for n in range(30)] + [_insert("ok3")]
+        return await asyncio.gather(*(fast.write(w) for w in works), return_exceptions=True)
+
+    try:
+        outcomes = asyncio.run(main())
+    finally:
+        fast.close()
+    errors = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(errors) == 1 and isinstance(errors[0], IntegrityError)
+    assert _count(scratch) == 30
+
+
+def test_reads_see_what_was_acknowledged_and_the_writer_thread_ends(scratch: Engine) -> None:
+    fast = PooledFastPath(scratch)
+
+    async def main() -> int:
+        await fast.write(_insert("one"))
+        return await fast.read(lambda c: int(c.execute(select(func.count()).select_from(probe)).scalar_one()))
+
+    assert asyncio.run(main()) == 1
+    fast.close()
+    assert fast._thread is None
