@@ -74,8 +74,10 @@
         hidden[i] = !!sr && sr.textContent.trim() === th.textContent.trim();
         return th.textContent.trim();
       });
-      // data-cards="off": a table that must stay a grid (it then scrolls inside its .table-wrap).
-      if (!heads.length || table.classList.contains("table-cards") || table.dataset.cards === "off") { return; }
+      // Left alone: tables already laid out as cards, tables whose template wrote its own labels (and so
+      // its own phone layout), and data-cards="off" (a grid that scrolls inside its .table-wrap).
+      if (!heads.length || table.classList.contains("table-cards") || table.querySelector("[data-label]") ||
+          table.dataset.cards === "off") { return; }
       table.classList.add("table-cards");
       // A list of people (the non-participants) is read by name: the name heads each card.
       var title = table.querySelector("tbody th[scope=row]") ? -1 : heads.indexOf("姓名");

@@ -84,7 +84,8 @@ def organiser_pages(d: Demo) -> dict[str, str]:
         "unit": f"/admin/roster/units/{d.unit}", "accounts": "/admin/accounts", "audit": "/admin/audit",
         "reports": "/admin/reports", "dashboard": f"/admin/reports/{d.campaign}",
         "paper": f"/admin/reports/{d.campaign}/units/{d.liaison_unit}/paper",
-        "items": f"/admin/reports/{d.campaign}/items", "print": f"{c}/print",
+        "items": f"/admin/reports/{d.campaign}/items", "people": f"/admin/reports/{d.campaign}/people",
+        "print": f"{c}/print",
     }
 
 
