@@ -13,8 +13,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools reports every editable install with a multi-line "Editable installation." notice that pip
+# re-raises as a warning; that one notice is filtered by its message, every other warning and error still shows.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -W 'ignore:Editable installation:UserWarning' -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)

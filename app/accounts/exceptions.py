@@ -11,6 +11,10 @@ class PersonNotFound(NotFound):
     message = "没有找到这个人员。"
 
 
+class RosterImportNotFound(NotFound):
+    message = "没有找到这次上传的名单，请重新上传。"
+
+
 class AdminUserNotFound(NotFound):
     message = "没有找到这个管理账号。"
 

@@ -1,5 +1,5 @@
-"""Roster import: reading an XLSX/CSV of units and people, a preview with every bad row, an
-all-or-nothing commit that updates instead of duplicating, and the downloadable templates.
+"""Roster import: reading an XLSX/CSV of units and people, a preview with every bad row, and an
+all-or-nothing commit that updates instead of duplicating (the templates are in roster_template).
 
 The preview is plain data (`RosterPreview.to_dict`) so a page can keep it server-side between the
 upload and the commit.
@@ -13,8 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,12 +38,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "employee_no": ("工号", "职工号", "人员编号"),
     "title": ("职务", "职位", "岗位"),
 }
-TEMPLATE_HEADER = ["单位", "姓名", "手机号", "工号", "职务"]
-TEMPLATE_ROWS = [
-    ["某县/某乡镇/党政办", "张三", "13800000001", "", "主任"],
-    ["某县/某乡镇/党政办", "李四", "", "A0002", "干事"],
-    ["某县/县财政局", "王五", "13800000003", "", "科员"],
-]
 
 
 class RosterFileError(Invalid):
@@ -179,8 +172,23 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def preview(session: Session, table: list[list[str]], *, filename: str) -> RosterPreview:
-    """Check every row and compare the good ones with the roster in the database."""
+def in_scope(unit_path: str, within: Unit | None) -> bool:
+    """Whether a unit path names `within` or a unit below it (everything when `within` is None)."""
+    return within is None or unit_path == within.full_name or unit_path.startswith(within.full_name + UNIT_SEPARATOR)
+
+
+def outside_scope_reason(unit_path: str, within: Unit) -> str:
+    """Why a liaison's row is refused: the unit lies outside the units they look after."""
+    return (f"单位“{unit_path}”不在您负责的“{within.full_name}”范围内，不能导入。联络员只能导入本单位及下属单位的人员，"
+            f"单位请写完整路径，如“{within.full_name}{UNIT_SEPARATOR}党政办”。")
+
+
+def preview(session: Session, table: list[list[str]], *, filename: str, within: Unit | None = None) -> RosterPreview:
+    """Check every row and compare the good ones with the roster in the database.
+
+    `within` confines the import to one unit's subtree (a liaison's): rows naming any other unit are
+    refused one by one, so a preview with such rows can never be committed.
+    """
     if not table:
         raise RosterFileError("文件中没有内容。")
     cols = _columns(table[0])
@@ -198,12 +206,15 @@ def preview(session: Session, table: list[list[str]], *, filename: str) -> Roste
     seen: dict[tuple[str, str, str], int] = {}
     phones: dict[str, tuple[int, str]] = {}
     for number, values in raw:
-        problem = _check_row(values, known_units, prefixes)
+        path = _unit_path(values)
+        # Checked first, so a liaison learns nothing about units outside their scope from the other checks.
+        problem = outside_scope_reason(path, within) if within and values.get("unit") and not in_scope(path, within) \
+            else _check_row(values, known_units, prefixes)
         if problem:
             result.problems.append(RowProblem(number, problem, "，".join(v for v in values.values() if v)))
             continue
         phone = normalise_phone(values.get("phone", ""))
-        row = RosterRow(number, _unit_path(values), values["name"], phone, values.get("employee_no", ""),
+        row = RosterRow(number, path, values["name"], phone, values.get("employee_no", ""),
                         values.get("title", ""))
         key = (row.unit_path, row.name, row.identity_key)
         if key in seen:
@@ -293,10 +304,20 @@ def _compare(session: Session, result: RosterPreview, known: dict[str, Unit]) ->
 
 # --- the commit ---------------------------------------------------------------------------------
 
-def commit(session: Session, result: RosterPreview, *, deactivate_missing: bool) -> ImportSummary:
-    """Apply a clean preview: create units and people, update matches, optionally deactivate the rest."""
+def commit(session: Session, result: RosterPreview, *, deactivate_missing: bool,
+           within: Unit | None = None) -> ImportSummary:
+    """Apply a clean preview: create units and people, update matches, optionally deactivate the rest.
+
+    The scope is checked again before anything is written: a liaison moved to another unit between
+    the preview and the commit imports nothing.
+    """
     if not result.ok:
         raise RosterFileError("名单中还有错误行，请改正后重新上传；本次没有导入任何数据。")
+    if within is not None:
+        outside = sorted({r.unit_path for r in result.rows if not in_scope(r.unit_path, within)})
+        if outside:
+            raise RosterFileError(f"名单中的单位“{outside[0]}”不在您负责的“{within.full_name}”范围内，"
+                                  "本次没有导入任何数据。请重新上传只含本单位及下属单位人员的名单。")
     before = {u.full_name for u in session.scalars(select(Unit))}
     units = {path: ensure_unit_path(session, path) for path in sorted({r.unit_path for r in result.rows})}
     people = _people_by_unit(session, (u.id for u in units.values()))
@@ -345,51 +366,3 @@ def set_active(session: Session, person: Person, active: bool) -> None:
     person.active = active
     person.deactivated_at = None if active else utc_now()
     session.flush()
-
-
-# --- templates ----------------------------------------------------------------------------------
-
-def template_xlsx() -> bytes:
-    """The roster template: header row, example rows and an instruction sheet."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "人员名单"
-    ws.append(TEMPLATE_HEADER)
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B3261E")
-    for example in TEMPLATE_ROWS:
-        ws.append(example)
-    for col, width in {"A": 36, "B": 12, "C": 16, "D": 12, "E": 14}.items():
-        ws.column_dimensions[col].width = width
-    # Phone numbers as text: Excel would otherwise show 1.38E+10.
-    for cells in ws.iter_rows(min_row=2, max_row=500, min_col=3, max_col=4):
-        for cell in cells:
-            cell.number_format = "@"
-    notes = wb.create_sheet("填写说明")
-    for line in (
-        ["列", "怎么填"],
-        ["单位", "用 / 分隔的完整路径，如 某县/某乡镇/党政办；上级单位会自动建立。"
-                 "也可另加一列“上级单位”，本列只写单位名。"],
-        ["姓名", "必填。"],
-        ["手机号", "11 位手机号。答题时用姓名加手机号后 4 位核对身份。"],
-        ["工号", "没有手机号时填写工号；手机号和工号至少填一项。"],
-        ["职务", "选填。"],
-        ["再次导入", "同一单位、同名且手机号或工号相同的人会被更新，不会重复；名单中没有的人可在导入时选择停用。"],
-    ):
-        notes.append(line)
-    notes.column_dimensions["A"].width = 12
-    notes.column_dimensions["B"].width = 100
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def template_csv() -> bytes:
-    """The roster template as CSV with a UTF-8 BOM, so Excel on Windows opens it in Chinese."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TEMPLATE_HEADER)
-    writer.writerows(TEMPLATE_ROWS)
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

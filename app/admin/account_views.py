@@ -91,5 +91,5 @@ def audit_log(request: Request, session: SessionDep, user: AdminDep, page: int =
     actors = {u.id: u for u in session.scalars(select(AdminUser))}
     return render(request, "admin/audit.html", {
         "user": user, "nav": "audit", "result": result, "action": action, "labels": service.ACTION_LABELS,
-        "actors": actors,
+        "actors": actors, "targets": service.TARGET_LABELS,
     })

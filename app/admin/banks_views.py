@@ -12,6 +12,7 @@ import questions as qlib
 from app.accounts import service as accounts_service
 from app.accounts.dependencies import AdminDep, client_ip
 from app.accounts.models import JobStatus
+from app.admin import service
 from app.admin.dependencies import BackgroundDep, flash
 from app.admin.forms import KIND_LABELS, QuestionForm
 from app.banks import editing, excel, jobs
@@ -38,12 +39,18 @@ def download(content: bytes, filename: str, media_type: str) -> Response:
 
 
 @router.get("/banks", name="admin:banks")
-def banks_index(request: Request, session: SessionDep, user: AdminDep) -> Response:
+def banks_index(request: Request, session: SessionDep, user: AdminDep, into: str = "") -> Response:
+    return _banks_page(request, session, user, into=int(into) if into.isdigit() else None)
+
+
+def _banks_page(request: Request, session: SessionDep, user: AdminDep, *, error: str | None = None,
+                import_error: list[str] | None = None, into: int | None = None) -> Response:
     return render(request, "admin/banks.html", {
         "user": user, "nav": "banks", "banks": editing.list_banks(session), "reports": editing.list_reports(session),
-        "counts": editing.active_counts(session), "error": None, "import_error": None,
+        "counts": editing.active_counts(session), "error": error, "import_error": import_error,
+        "locked": service.banks_in_use(session), "into": into,
         "max_mb": _settings(request).max_upload_bytes // 1_000_000,
-    })
+    }, status_code=422 if error or import_error else 200)
 
 
 async def _read_upload(upload: UploadFile, limit: int) -> bytes:
@@ -59,7 +66,7 @@ async def report_upload(request: Request, session: SessionDep, user: AdminDep, b
     try:
         raw = qlib.read_report(data, file.filename or "", max_bytes=limit)
     except qlib.ReportFileError as exc:
-        return _banks_page_with(request, session, user, error=exc.message)
+        return _banks_page(request, session, user, error=exc.message)
     text = qlib.normalise_text(raw)
     name = title.strip() or qlib.parse_document(text).title or (file.filename or "未命名报告").rsplit(".", 1)[0]
     report = banks_service.create_report(session, title=name[:200], text=text, filename=file.filename or "",
@@ -83,15 +90,6 @@ def _start_generation(request: Request, session: SessionDep, user: AdminDep, bac
     session.commit()
     background.start(jobs.run_generation, job.id)
     return RedirectResponse(request.url_for("admin:job", job_id=job.id), status_code=303)
-
-
-def _banks_page_with(request: Request, session: SessionDep, user: AdminDep, *, error: str | None = None,
-                     import_error: list[str] | None = None) -> Response:
-    return render(request, "admin/banks.html", {
-        "user": user, "nav": "banks", "banks": editing.list_banks(session), "reports": editing.list_reports(session),
-        "counts": editing.active_counts(session), "error": error, "import_error": import_error,
-        "max_mb": _settings(request).max_upload_bytes // 1_000_000,
-    }, status_code=422)
 
 
 @router.get("/jobs/{job_id}", name="admin:job")
@@ -121,6 +119,7 @@ def bank_page(request: Request, bank_id: int, session: SessionDep, user: AdminDe
         "counts": editing.bank_counts(session, bank), "sections": editing.bank_sections(session, bank),
         "filters": {"kind": kind, "section": section, "status": status}, "kind_labels": KIND_LABELS,
         "report": editing.bank_report(session, bank), "letters": excel.LETTERS,
+        "in_use": service.banks_in_use(session).get(bank.id),
     })
 
 
@@ -240,34 +239,52 @@ def bank_template(_user: AdminDep) -> Response:
 
 @router.post("/banks/import", name="admin:bank_import")
 async def bank_import(request: Request, session: SessionDep, user: AdminDep, file: Annotated[UploadFile, File()],
-                      title: Annotated[str, Form()] = "") -> Response:
+                      title: Annotated[str, Form()] = "", into: Annotated[str, Form()] = "new") -> Response:
     limit = _settings(request).max_upload_bytes
     data = await _read_upload(file, limit)
-    name = (file.filename or "").lower()
+    target: Bank | None = None
     try:
+        if into not in ("", "new"):
+            found = session.get(Bank, int(into)) if into.isdigit() and len(into) < 12 else None
+            if found is None:
+                raise BankFileRejected(["要追加题目的题库不存在（可能已被删除），请重新选择“导入到”。"])
+            target = service.bank_for_append(session, found)
         if len(data) > limit:
             raise BankFileRejected([f"文件过大，上限为 {limit // 1_000_000} MB。"])
-        if name.endswith(".json"):
-            try:
-                bank_file = qlib.load_bank(data.decode("utf-8-sig"))
-            except UnicodeDecodeError:
-                raise BankFileRejected(["JSON 文件须为 UTF-8 编码。"]) from None
-            except qlib.BankFormatError as exc:
-                raise BankFileRejected([exc.message]) from None
-            bank = editing.import_checked(session, bank_file=bank_file, title=title)
-        elif name.endswith(".xlsx"):
-            rows = excel.read_xlsx(data)
-            default = (file.filename or "导入的题库").rsplit(".", 1)[0]
-            bank_file = qlib.Bank(title=title.strip() or default,
-                                  source=qlib.Source(title=title.strip() or default, sha256="", chars=0),
-                                  generator=qlib.GeneratorInfo(name="excel", version="1", seed=None),
-                                  questions=[r.question for r in rows])
-            bank = editing.import_checked(session, bank_file=bank_file, labels=[f"第 {r.row} 行" for r in rows])
+        bank_file, labels = _read_bank_file(data, file.filename or "", title)
+        if target is None:
+            bank = editing.import_checked(session, bank_file=bank_file, labels=labels)
+            added = len(bank_file.questions)
         else:
-            raise BankFileRejected(["请上传 .json（ceyice.bank/1 题库文件）或 .xlsx（按模板填写的表格）。"])
-    except BankFileRejected as exc:
-        return _banks_page_with(request, session, user, import_error=exc.problems)
+            bank = target
+            added = editing.append_checked(session, bank=bank, questions=bank_file.questions, labels=labels)
+    except (BankFileRejected, service.BankInUse) as exc:
+        problems = exc.problems if isinstance(exc, BankFileRejected) else [exc.message]
+        return _banks_page(request, session, user, import_error=problems, into=target.id if target else None)
     accounts_service.audit(session, actor=user, action="bank_imported", target_type="bank", target_id=bank.id,
-                           detail={"filename": file.filename}, ip=client_ip(request))
-    flash(request, f"已导入题库“{bank.title}”。")
+                           detail={"filename": file.filename, "questions": added,
+                                   **({"appended_to": bank.id} if target else {})}, ip=client_ip(request))
+    flash(request, f"已向题库“{bank.title}”追加 {added} 道题，加在原有题目之后。" if target
+          else f"已导入题库“{bank.title}”，共 {added} 道题。")
     return RedirectResponse(request.url_for("admin:bank", bank_id=bank.id), status_code=303)
+
+
+def _read_bank_file(data: bytes, filename: str, title: str) -> tuple[qlib.Bank, list[str] | None]:
+    """A bank file (JSON) or sheet (Excel) as a bank, with row labels for a sheet's messages."""
+    name = filename.lower()
+    if name.endswith(".json"):
+        try:
+            bank_file = qlib.load_bank(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise BankFileRejected(["JSON 文件须为 UTF-8 编码。"]) from None
+        except qlib.BankFormatError as exc:
+            raise BankFileRejected([exc.message]) from None
+        return (replace(bank_file, title=title.strip()) if title.strip() else bank_file), None
+    if name.endswith(".xlsx"):
+        rows = excel.read_xlsx(data)
+        name_given = title.strip() or (filename or "导入的题库").rsplit(".", 1)[0]
+        bank_file = qlib.Bank(title=name_given, source=qlib.Source(title=name_given, sha256="", chars=0),
+                              generator=qlib.GeneratorInfo(name="excel", version="1", seed=None),
+                              questions=[r.question for r in rows])
+        return bank_file, [f"第 {r.row} 行" for r in rows]
+    raise BankFileRejected(["请上传 .json（ceyice.bank/1 题库文件）或 .xlsx（按模板填写的表格）。"])

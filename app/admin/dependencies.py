@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.accounts.dependencies import ScopeDep
-from app.accounts.exceptions import PersonNotFound
-from app.accounts.models import Person
+from app.accounts.exceptions import PersonNotFound, RosterImportNotFound
+from app.accounts.models import Job, Person
 from app.accounts.service import get_unit
 from app.banks.jobs import Sessions
 from app.db.session import SessionDep
 
 FLASH_KEY = "flash"
+ROSTER_IMPORT = "roster_import"
 
 
 @dataclass
@@ -57,3 +58,15 @@ def person_in_scope(person_id: int, scope: ScopeDep, session: SessionDep) -> Per
 
 
 ScopedPerson = Annotated[Person, Depends(person_in_scope)]
+
+
+def import_job_in_scope(job_id: int, scope: ScopeDep, session: SessionDep) -> Job:
+    """An uploaded roster awaiting confirmation; a liaison reaches only the ones they uploaded."""
+    job = session.get(Job, job_id)
+    if job is None or job.kind != ROSTER_IMPORT or not (scope.is_admin or job.created_by_id == scope.user.id):
+        # Someone else's upload is simply not there for a liaison: its file names people of other units.
+        raise RosterImportNotFound()
+    return job
+
+
+ScopedImportJob = Annotated[Job, Depends(import_job_in_scope)]

@@ -6,13 +6,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from app.accounts import roster
+from app.accounts import roster, roster_template
 from app.accounts import service as accounts_service
-from app.accounts.dependencies import AdminDep, ScopeDep, ScopedUnit, client_ip
+from app.accounts.dependencies import ScopeDep, ScopedUnit, client_ip
 from app.accounts.models import Job, JobStatus
 from app.admin import service
 from app.admin.banks_views import XLSX, download
-from app.admin.dependencies import ScopedPerson, flash
+from app.admin.dependencies import ROSTER_IMPORT, ScopedImportJob, ScopedPerson, flash
 from app.core.config import Settings
 from app.core.exceptions import Conflict
 from app.core.templating import render
@@ -20,7 +20,6 @@ from app.core.timeutil import utc_now
 from app.db.session import SessionDep
 
 router = APIRouter()
-IMPORT_KIND = "roster_import"
 
 
 class ImportAlreadyDone(Conflict):
@@ -68,17 +67,17 @@ def person_active(request: Request, person: ScopedPerson, session: SessionDep, s
 
 
 @router.get("/roster-template.xlsx", name="admin:roster_template_xlsx")
-def roster_template_xlsx(_user: AdminDep) -> Response:
-    return download(roster.template_xlsx(), "人员名单模板.xlsx", XLSX)
+def roster_template_xlsx(scope: ScopeDep) -> Response:
+    return download(roster_template.template_xlsx(scope.unit), "人员名单模板.xlsx", XLSX)
 
 
 @router.get("/roster-template.csv", name="admin:roster_template_csv")
-def roster_template_csv(_user: AdminDep) -> Response:
-    return download(roster.template_csv(), "人员名单模板.csv", "text/csv; charset=utf-8")
+def roster_template_csv(scope: ScopeDep) -> Response:
+    return download(roster_template.template_csv(scope.unit), "人员名单模板.csv", "text/csv; charset=utf-8")
 
 
 @router.post("/roster/import", name="admin:roster_import")
-async def roster_import(request: Request, session: SessionDep, user: AdminDep, scope: ScopeDep,
+async def roster_import(request: Request, session: SessionDep, scope: ScopeDep,
                         file: Annotated[UploadFile, File()]) -> Response:
     settings: Settings = request.app.state.settings
     data = await file.read(settings.max_upload_bytes + 1)
@@ -86,49 +85,47 @@ async def roster_import(request: Request, session: SessionDep, user: AdminDep, s
         if len(data) > settings.max_upload_bytes:
             raise roster.RosterFileError(f"文件过大，上限为 {settings.max_upload_bytes // 1_000_000} MB。")
         table = roster.read_table(data, file.filename or "", max_rows=settings.max_roster_rows)
-        result = roster.preview(session, table, filename=file.filename or "")
+        result = roster.preview(session, table, filename=file.filename or "", within=scope.unit)
     except roster.RosterFileError as exc:
         return _roster_page(request, session, scope, error=exc.message)
-    # The parsed rows stay on the server until the organiser confirms; the cookie only carries the job id.
-    job = Job(kind=IMPORT_KIND, status=JobStatus.PENDING, stage="待确认", result=result.to_dict(),
-              total=len(result.rows), created_by_id=user.id)
+    # The parsed rows stay on the server until the uploader confirms; the cookie only carries the job id.
+    job = Job(kind=ROSTER_IMPORT, status=JobStatus.PENDING, stage="待确认", result=result.to_dict(),
+              total=len(result.rows), created_by_id=scope.user.id)
     session.add(job)
     session.flush()
     return RedirectResponse(request.url_for("admin:roster_preview", job_id=job.id), status_code=303)
 
 
-def _import_job(session: SessionDep, job_id: int) -> Job:
-    job = session.get(Job, job_id)
-    if job is None or job.kind != IMPORT_KIND:
-        raise roster.RosterFileError("没有找到这次上传的名单，请重新上传。")
-    return job
-
-
-@router.get("/roster/import/{job_id}", name="admin:roster_preview")
-def roster_preview(request: Request, job_id: int, session: SessionDep, user: AdminDep) -> Response:
-    job = _import_job(session, job_id)
+def _preview_page(request: Request, job: Job, scope: ScopeDep, *, error: str | None = None) -> Response:
     done = job.status == JobStatus.DONE
     preview = None if done else roster.RosterPreview.from_dict(job.result)
     return render(request, "admin/roster_preview.html", {
-        "user": user, "nav": "roster", "job": job, "preview": preview, "done": done,
-        "summary": job.result.get("summary") if done else None,
-    })
+        "scope": scope, "nav": "roster", "job": job, "preview": preview, "done": done,
+        "summary": job.result.get("summary") if done else None, "error": error,
+    }, status_code=422 if error else 200)
+
+
+@router.get("/roster/import/{job_id}", name="admin:roster_preview")
+def roster_preview(request: Request, job: ScopedImportJob, scope: ScopeDep) -> Response:
+    return _preview_page(request, job, scope)
 
 
 @router.post("/roster/import/{job_id}/commit", name="admin:roster_commit")
-def roster_commit(request: Request, job_id: int, session: SessionDep, user: AdminDep,
+def roster_commit(request: Request, job: ScopedImportJob, session: SessionDep, scope: ScopeDep,
                   deactivate_missing: Annotated[str, Form()] = "") -> Response:
-    job = _import_job(session, job_id)
     if job.status == JobStatus.DONE:
         raise ImportAlreadyDone()
     preview = roster.RosterPreview.from_dict(job.result)
-    summary = roster.commit(session, preview, deactivate_missing=deactivate_missing == "1")
+    try:
+        summary = roster.commit(session, preview, deactivate_missing=deactivate_missing == "1", within=scope.unit)
+    except roster.RosterFileError as exc:
+        return _preview_page(request, job, scope, error=exc.message)
     counts = {"created": summary.created, "updated": summary.updated, "reactivated": summary.reactivated,
               "deactivated": summary.deactivated, "units_created": summary.units_created}
     # Keep only the outcome: the parsed rows are no longer needed once they are in the roster.
     job.result = {"filename": preview.filename, "summary": counts}
     job.status, job.stage, job.done, job.finished_at = JobStatus.DONE, "已导入", len(preview.rows), utc_now()
-    accounts_service.audit(session, actor=user, action="roster_imported", target_type="job", target_id=job.id,
+    accounts_service.audit(session, actor=scope.user, action="roster_imported", target_type="job", target_id=job.id,
                            detail={"filename": preview.filename, **counts}, ip=client_ip(request))
     flash(request, f"名单已导入：新增 {summary.created} 人，更新 {summary.updated} 人，恢复 {summary.reactivated} 人，"
                    f"停用 {summary.deactivated} 人，新建单位 {summary.units_created} 个。")

@@ -1,4 +1,5 @@
-"""Admin-only orchestration: accounts of liaisons, the audit log, roster counts and QR codes."""
+"""Admin-only orchestration: accounts of liaisons, the audit log, roster counts, QR codes, and which
+banks may still take more questions (a rule that spans banks and campaigns)."""
 
 import io
 from dataclasses import dataclass
@@ -9,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import AdminUser, AuditLog, Person, Role, Unit
+from app.banks.models import Bank
 from app.core.exceptions import Conflict
+from app.quiz.models import Campaign, CampaignStatus
 
 ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "password_changed": "修改密码", "demo_loaded": "载入演示数据",
@@ -23,9 +26,39 @@ ACTION_LABELS = {
     "password_reset": "重置密码",
 }
 
+TARGET_LABELS = {"admin_user": "账号", "attempt": "答卷", "bank": "题库", "campaign": "活动", "job": "导入",
+                 "person": "人员", "question": "题目", "report": "报告"}
+
 
 class LastOrganiser(Conflict):
     message = "不能停用自己的账号，也不能停用最后一个组织者账号。"
+
+
+class BankInUse(Conflict):
+    message = "这个题库已用于发布过的活动，不能再追加题目，请导入为新题库。"
+
+
+def banks_in_use(session: Session) -> dict[int, str]:
+    """Banks that a published (or since closed) campaign draws from: bank id → that campaign's title."""
+    rows = session.execute(select(Campaign.bank_id, Campaign.title).where(Campaign.status != CampaignStatus.DRAFT)
+                           .order_by(Campaign.id))
+    found: dict[int, str] = {}
+    for bank_id, title in rows:
+        found.setdefault(bank_id, title)
+    return found
+
+
+def bank_for_append(session: Session, bank: Bank) -> Bank:
+    """The bank, if questions may still be added to it: no campaign using it was ever published."""
+    # Locking the bank's campaigns makes a publish running at the same moment wait for this import
+    # (PostgreSQL; SQLite runs one write at a time anyway), so the check cannot go stale before the commit.
+    used = session.scalars(select(Campaign).where(Campaign.bank_id == bank.id).with_for_update()).all()
+    published = [c for c in used if c.status != CampaignStatus.DRAFT]
+    if published:
+        state = "进行中" if published[0].status == CampaignStatus.PUBLISHED else "已结束"
+        raise BankInUse(f"题库“{bank.title}”已用于活动“{published[0].title}”（{state}），不能再追加题目："
+                        "已发布活动的出题范围不能再改变。请选择“新建一个题库”导入。")
+    return bank
 
 
 def list_admin_users(session: Session, *, unit: Unit | None = None) -> list[AdminUser]:

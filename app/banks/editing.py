@@ -15,6 +15,7 @@ import questions as qlib
 from app.banks.exceptions import BankFileRejected, QuestionNotFound, QuestionRejected
 from app.banks.models import Bank, Question, QuestionStatus, Report
 from app.banks.service import import_bank, question_payload, to_question
+from app.core.timeutil import utc_now
 
 
 def bank_report(session: Session, bank: Bank) -> Report | None:
@@ -146,6 +147,43 @@ def import_checked(session: Session, *, bank_file: qlib.Bank, report: Report | N
     if title.strip():
         bank_file = replace(bank_file, title=title.strip())
     return import_bank(session, bank_file=bank_file, report=report)
+
+
+def append_checked(session: Session, *, bank: Bank, questions: list[qlib.Question],
+                   labels: list[str] | None = None) -> int:
+    """Add a file's questions at the end of an existing bank; any problem refuses them all.
+
+    Questions are checked against the bank's own report, and one the bank already holds (same 编号,
+    or same kind and stem) is refused rather than stored twice.
+    """
+    report = bank_report(session, bank)
+    rows = list_questions(session, bank)
+    positions = {row.uid: number for number, row in enumerate(rows, start=1)}
+    stems = {(row.kind, row.stem.strip()): number for number, row in enumerate(rows, start=1)}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, q in enumerate(questions, start=1):
+        found = validate(q, report)
+        if q.id in positions:
+            found.append(f"编号 {q.id} 的题目已在题库中（第 {positions[q.id]} 题），追加只添加新题，请删去这一行。")
+        elif (str(q.kind), q.stem.strip()) in stems:
+            found.append(f"与题库中第 {stems[(str(q.kind), q.stem.strip())]} 题的题型和题干相同，请删去这一行。")
+        if q.id in seen:
+            found.append(f"编号 {q.id} 与前面的题目重复。")
+        seen.add(q.id)
+        label = labels[number - 1] if labels else f"第 {number} 题"
+        problems += [f"{label}（{q.stem[:20]}）：{p}" for p in found]
+    if not questions:
+        problems.append("文件中没有题目。")
+    if problems:
+        raise BankFileRejected(problems)
+    start = max((row.position for row in rows), default=-1) + 1
+    session.add_all(Question(bank_id=bank.id, uid=q.id, kind=str(q.kind), stem=q.stem, section=q.section,
+                             payload=question_payload(q), position=start + offset)
+                    for offset, q in enumerate(questions))
+    bank.updated_at = utc_now()
+    session.flush()
+    return len(questions)
 
 
 def rename_bank(session: Session, bank: Bank, title: str) -> None:

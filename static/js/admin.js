@@ -1,5 +1,6 @@
 // Admin console enhancements. Every page works without this file; it only adds live progress,
-// copy-to-clipboard and a print button.
+// copy-to-clipboard, a print button, the chosen file's name beside file pickers, and phone-width
+// card labels on tables whose template did not write them.
 (function () {
   "use strict";
   document.documentElement.classList.add("has-js");
@@ -50,6 +51,47 @@
 
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.addEventListener("click", function () { window.print(); });
+    });
+
+    document.querySelectorAll("[data-file-input]").forEach(function (input) {
+      var pick = input.closest(".file-pick");
+      var name = pick && pick.querySelector("[data-file-name]");
+      if (!name) { return; }
+      function show() {
+        var file = input.files && input.files[0];
+        name.textContent = file ? file.name : "未选择文件";
+        pick.classList.toggle("has-file", !!file);
+      }
+      input.addEventListener("change", show);
+      show();  // a file kept by the browser after going back
+    });
+
+    // Tables in the console read as cards on a phone; each cell is labelled with its column's heading.
+    document.querySelectorAll("main table.table").forEach(function (table) {
+      var hidden = [];  // columns whose heading is for screen readers only: buttons, no label needed
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th, i) {
+        var sr = th.querySelector(".sr-only");
+        hidden[i] = !!sr && sr.textContent.trim() === th.textContent.trim();
+        return th.textContent.trim();
+      });
+      // Left alone: tables already laid out as cards, tables whose template wrote its own labels (and so
+      // its own phone layout), and data-cards="off" (a grid that scrolls inside its .table-wrap).
+      if (!heads.length || table.classList.contains("table-cards") || table.querySelector("[data-label]") ||
+          table.dataset.cards === "off") { return; }
+      table.classList.add("table-cards");
+      // A list of people (the non-participants) is read by name: the name heads each card.
+      var title = table.querySelector("tbody th[scope=row]") ? -1 : heads.indexOf("姓名");
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (i === title) {
+            cell.classList.add("card-title");
+          } else if (hidden[i]) {
+            cell.classList.add("card-actions");
+          } else if (cell.tagName === "TD" && heads[i] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", heads[i]);
+          }
+        });
+      });
     });
   });
 })();

@@ -26,7 +26,10 @@ from tests.support.web import csrf, login
 PUBLIC = {"accounts:login", "accounts:login_submit", "accounts:logout"}
 # What a liaison may reach at all; each of these is still confined to the liaison's subtree.
 LIAISON_PAGES = {"admin:home", "admin:roster", "admin:unit", "admin:person_active", "accounts:password",
-                 "accounts:password_submit"}
+                 "accounts:password_submit", "admin:roster_template_xlsx", "admin:roster_template_csv",
+                 "admin:roster_import", "admin:roster_preview", "admin:roster_commit"}
+# A roster upload awaiting confirmation belongs to whoever uploaded it: for any other liaison it is not there.
+UPLOADER_ONLY = {"admin:roster_preview", "admin:roster_commit"}
 OWN_ADMIN_ROUTES = {
     "admin:home", "admin:banks", "admin:report_upload", "admin:report_generate", "admin:job", "admin:job_status",
     "admin:bank", "admin:bank_rename", "admin:question_new", "admin:question_create", "admin:question_edit",
@@ -148,6 +151,9 @@ def test_a_liaison_of_one_town_gets_nothing_of_another_or_of_the_organisers(
         if name in OWN_ADMIN_ROUTES and name not in LIAISON_PAGES:
             assert response.status_code == 403, name
             assert "只有组织者" in response.text, name
+        elif name in UPLOADER_ONLY:
+            assert response.status_code == 404, name
+            assert "没有找到这次上传的名单" in response.text, name
         elif "{" in template and name in LIAISON_PAGES:
             # The path names unit B (or B's person): refused by the scope dependency.
             assert response.status_code == 403, name

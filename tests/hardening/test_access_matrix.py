@@ -20,8 +20,9 @@ ORGANISER = "organiser only"  # AdminDep: liaisons refused whatever the resource
 PATH_SCOPED = "unit or person in the path"  # ScopedUnit / ScopedPerson: liaisons only inside their subtree
 LIST_SCOPED = "filtered to the caller's scope"  # ScopeDep: every signed-in user, lists cut to their subtree
 SELF = "own account"  # any signed-in user, about themselves only
+UPLOADER = "own upload"  # ScopedImportJob: a liaison reaches only the roster uploads they made
 GUARD_DEPENDENCY = {ORGANISER: {"require_admin"}, PATH_SCOPED: {"unit_in_scope", "person_in_scope"},
-                    LIST_SCOPED: {"scope"}, SELF: {"current_admin"}}
+                    LIST_SCOPED: {"scope"}, SELF: {"current_admin"}, UPLOADER: {"import_job_in_scope"}}
 PUBLIC = {"accounts:login", "accounts:login_submit", "accounts:logout"}
 
 GUARDS = {
@@ -33,6 +34,8 @@ GUARDS = {
     "admin:unit": PATH_SCOPED, "admin:person_active": PATH_SCOPED, "reports:unit": PATH_SCOPED,
     "reports:paper": PATH_SCOPED, "reports:paper_file": PATH_SCOPED, "reports:paper_entry": PATH_SCOPED,
     "reports:paper_record": PATH_SCOPED,
+    "admin:roster_template_xlsx": LIST_SCOPED, "admin:roster_template_csv": LIST_SCOPED,
+    "admin:roster_import": LIST_SCOPED, "admin:roster_preview": UPLOADER, "admin:roster_commit": UPLOADER,
     **{name: ORGANISER for name in (
         "admin:banks", "admin:report_upload", "admin:report_generate", "admin:job", "admin:job_status", "admin:bank",
         "admin:bank_rename", "admin:question_new", "admin:question_create", "admin:question_edit",
@@ -40,8 +43,7 @@ GUARDS = {
         "admin:bank_template", "admin:bank_import", "admin:campaigns", "admin:campaign_new", "admin:campaign_create",
         "admin:campaign", "admin:campaign_edit", "admin:campaign_update", "admin:campaign_status",
         "admin:campaign_share", "admin:campaign_print", "admin:campaign_qr_png", "admin:campaign_qr_svg",
-        "admin:roster_template_xlsx", "admin:roster_template_csv", "admin:roster_import", "admin:roster_preview",
-        "admin:roster_commit", "admin:accounts", "admin:account_create", "admin:account_active",
+        "admin:accounts", "admin:account_create", "admin:account_active",
         "admin:account_password", "admin:audit")},
 }
 # Filtered pages that take ?unit=: pointing it at town B is refused for the other town's liaison.
@@ -107,6 +109,9 @@ def _expected(role: str, guard: str, method: str) -> set[int] | None:
         return None
     if guard == ORGANISER:
         return {403}
+    if guard == UPLOADER:
+        # The world's upload was made by the organiser: no liaison finds it.
+        return {404}
     if guard == PATH_SCOPED:
         # Town B's unit or person: the other town's liaison is refused (404 where the person is
         # looked up inside the liaison's own unit first and simply is not there).
