@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.write_lock = make_write_lock(engine)
+    app.state.write_lock = make_write_lock(engine, fast_path)
     app.state.immediate_engine = engine.execution_options(sqlite_immediate=True)
     app.state.request_slots = make_request_slots(settings)
     app.state.fast_path = fast_path

@@ -9,11 +9,12 @@ durable, and 64 phones saving at once cost one commit instead of 64.
 """
 
 import asyncio
-import contextlib
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -22,6 +23,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 
 T = TypeVar("T")
+_holding_turn: ContextVar[bool] = ContextVar("ceyice_holding_writer_turn", default=False)
 Work = Callable[[Connection], Any]
 
 log = logging.getLogger("ceyice")
@@ -30,6 +32,8 @@ log = logging.getLogger("ceyice")
 MAX_BATCH = 128
 # An idle writer thread ends; the next write starts another. Apps built in tests leave no threads behind.
 IDLE_SECONDS = 2.0
+# A request's turn longer than this is a bug (or a dead client): the writer stops waiting for it.
+TURN_SECONDS = 60.0
 
 
 class FastPath:
@@ -44,9 +48,10 @@ class FastPath:
 
 @dataclass(slots=True)
 class _Job:
-    work: Work
+    work: Work | None  # None: a turn for a request that writes through its own session (`exclusive`)
     loop: asyncio.AbstractEventLoop
     future: "asyncio.Future[Any]"
+    released: threading.Event | None = None
 
 
 class PooledFastPath(FastPath):
@@ -73,7 +78,32 @@ class PooledFastPath(FastPath):
         with self._engine.connect() as connection:
             return work(connection)
 
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """The writer's turn for a request that writes through its own ORM session (SQLite).
+
+        The group writer and such requests queue in one line: while the request holds its turn, the
+        writer thread waits for it, so the two never meet in SQLite's busy handler, whose growing sleeps
+        made identification and starting a quiz wait for hundreds of milliseconds behind autosaves.
+        """
+        loop = asyncio.get_running_loop()
+        granted: asyncio.Future[None] = loop.create_future()
+        released = threading.Event()
+        self._jobs.put(_Job(None, loop, granted, released))
+        self._ensure_writer()
+        token = _holding_turn.set(True)
+        try:
+            await granted
+            yield
+        finally:
+            # Also when the request was cancelled while waiting: the writer then skips its turn.
+            released.set()
+            _holding_turn.reset(token)
+
     async def write(self, work: Callable[[Connection], T]) -> T:
+        if _holding_turn.get():
+            # The writer waits for this request's turn to end, and the turn would wait for the writer.
+            raise RuntimeError("a request holding the writer's turn (a session's POST) cannot also write()")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._jobs.put(_Job(work, loop, future))
@@ -107,20 +137,30 @@ class PooledFastPath(FastPath):
                         return
                 continue
             batch = [first] if first is not None else []
-            while len(batch) < MAX_BATCH:
+            while len(batch) < MAX_BATCH and (not batch or batch[-1].work is not None):
                 try:
                     job = self._jobs.get_nowait()
                 except queue.Empty:
                     break
                 if job is not None:
                     batch.append(job)
+            turn = batch.pop() if batch and batch[-1].work is None else None
             if batch:
                 self._commit(batch)
+            if turn is not None:
+                self._give_turn(turn)
+
+    def _give_turn(self, turn: _Job) -> None:
+        assert turn.released is not None
+        if turn.released.is_set() or not _deliver(turn, result=None):
+            return
+        if not turn.released.wait(timeout=TURN_SECONDS):
+            log.error("a writing request held the database for more than %s s; the writer goes on", TURN_SECONDS)
 
     def _commit(self, batch: list[_Job]) -> None:
         try:
             with self._writer_engine.connect() as connection, connection.begin():
-                results = [job.work(connection) for job in batch]
+                results = [job.work(connection) for job in batch if job.work is not None]
         except Exception as exc:
             if len(batch) == 1:
                 _deliver(batch[0], error=exc)
@@ -133,7 +173,8 @@ class PooledFastPath(FastPath):
             _deliver(job, result=result)
 
 
-def _deliver(job: _Job, *, result: Any = None, error: BaseException | None = None) -> None:
+def _deliver(job: _Job, *, result: Any = None, error: BaseException | None = None) -> bool:
+    """Settle the job's future on its own event loop; False if that loop is gone."""
     def settle() -> None:
         if job.future.done():
             return
@@ -142,9 +183,12 @@ def _deliver(job: _Job, *, result: Any = None, error: BaseException | None = Non
         else:
             job.future.set_result(result)
 
-    # The request's event loop may have ended (a test client closed): then nobody waits for the answer.
-    with contextlib.suppress(RuntimeError):
+    try:
         job.loop.call_soon_threadsafe(settle)
+    except RuntimeError:
+        # The request's event loop has ended (a test client closed): nobody waits for the answer.
+        return False
+    return True
 
 
 async def get_fast_path(request: Request) -> FastPath:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
+from app.db.fastpath import PooledFastPath
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 MAX_OVERFLOW = 20
@@ -65,14 +66,15 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def make_write_lock(engine: Engine) -> anyio.Lock | None:
-    """On SQLite, one writing request at a time per process (None on PostgreSQL).
+def make_write_lock(engine: Engine, fast_path: PooledFastPath) -> PooledFastPath | None:
+    """On SQLite, the line writing requests wait in, one at a time per process (None on PostgreSQL).
 
     SQLite allows one writer; many threads each waiting in SQLite's busy handler sleep in growing steps
-    and collapse throughput, while a queue in front of the database keeps every writer moving. The lock is
-    awaited on the event loop, so waiting requests hold no worker thread.
+    and collapse throughput, while a queue in front of the database keeps every writer moving. It is the
+    group writer's own queue (`PooledFastPath.exclusive`), awaited on the event loop, so waiting requests
+    hold no worker thread and never meet the group writer in the busy handler.
     """
-    return anyio.Lock() if engine.dialect.name == "sqlite" else None
+    return fast_path if engine.dialect.name == "sqlite" else None
 
 
 def make_request_slots(settings: Settings) -> anyio.Semaphore:
@@ -105,10 +107,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request: commit when the view succeeds, roll back when it raises."""
     state = request.app.state
     factory: sessionmaker[Session] = state.sessionmaker
-    lock: anyio.Lock | None = state.write_lock
+    lock: PooledFastPath | None = state.write_lock
     serialise = lock is not None and request.method in UNSAFE_METHODS
     slots: anyio.Semaphore = state.request_slots
-    async with lock if serialise and lock is not None else nullcontext(), slots:
+    async with lock.exclusive() if serialise and lock is not None else nullcontext(), slots:
         # A writer's first statement begins IMMEDIATE in whichever worker thread runs it: no extra hop.
         session = factory(bind=state.immediate_engine) if serialise else factory()
         try:
@@ -129,7 +131,7 @@ async def write_apart(request: Request, session: Session, work: Callable[[], T])
     once another connection has committed (SQLITE_BUSY_SNAPSHOT, not retried by busy_timeout). So the
     read so far is ended, and the write runs like a POST's: behind the write lock, BEGIN IMMEDIATE.
     """
-    lock: anyio.Lock | None = request.app.state.write_lock
+    lock: PooledFastPath | None = request.app.state.write_lock
     if request.method in UNSAFE_METHODS:
         # A writing request already holds the lock and an immediate transaction.
         return await run_in_threadpool(work)
@@ -148,7 +150,7 @@ async def write_apart(request: Request, session: Session, work: Callable[[], T])
     slots.release()
     reacquired = False
     try:
-        async with lock if lock is not None else nullcontext():
+        async with lock.exclusive() if lock is not None else nullcontext():
             await slots.acquire()
             reacquired = True
             return await run_in_threadpool(run)

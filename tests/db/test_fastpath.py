@@ -97,3 +97,46 @@ def test_reads_see_what_was_acknowledged_and_the_writer_thread_ends(scratch: Eng
     assert asyncio.run(main()) == 1
     fast.close()
     assert fast._thread is None
+
+
+def test_a_sessions_turn_holds_the_group_writer_back_until_it_ends(scratch: Engine) -> None:
+    fast = PooledFastPath(scratch)
+    order: list[str] = []
+
+    async def session_request() -> None:
+        async with fast.exclusive():
+            order.append("turn begins")
+            await asyncio.sleep(0.2)
+            order.append("turn ends")
+
+    async def autosave() -> None:
+        await asyncio.sleep(0.05)  # queued while the turn is held
+
+        def work(connection: Connection) -> None:
+            order.append("batch written")
+
+        await fast.write(work)
+
+    async def main() -> None:
+        await asyncio.gather(session_request(), autosave())
+
+    try:
+        asyncio.run(main())
+    finally:
+        fast.close()
+    assert order == ["turn begins", "turn ends", "batch written"]
+
+
+def test_writing_while_holding_the_turn_is_refused_instead_of_deadlocking(scratch: Engine) -> None:
+    fast = PooledFastPath(scratch)
+
+    async def main() -> None:
+        async with fast.exclusive():
+            await fast.write(_insert("never"))
+
+    try:
+        with pytest.raises(RuntimeError, match="turn"):
+            asyncio.run(main())
+    finally:
+        fast.close()
+    assert _count(scratch) == 0
