@@ -14,11 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts.views import router as accounts_router
 from app.admin.views import router as admin_router
-from app.core.config import PROJECT_ROOT, Settings, get_settings
+from app.core.config import PROJECT_ROOT, Environment, Settings, get_settings
 from app.core.csrf import verify_csrf
 from app.core.errors import install_error_handlers
 from app.core.ratelimit import RateLimit
-from app.core.templating import render
+from app.core.templating import render, templates
 from app.db.fastpath import PooledFastPath
 from app.db.session import SessionDep, make_engine, make_request_slots, make_sessionmaker, make_write_lock
 from app.quiz.live import FactsCache
@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,  # the route list is nobody's business; app.openapi() still works for tests
     )
+    # Templates are re-read when changed only while developing: the check costs a stat() per template per page.
+    templates.env.auto_reload = settings.env is Environment.DEVELOPMENT
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
