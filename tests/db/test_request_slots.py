@@ -7,9 +7,10 @@ pool smaller than that:
 - Requests holding a connection waited for a worker thread while every thread waited in the pool for a
   connection. Only the pool's 30 s timeout broke it (then 503s). The app bounds the requests that hold a
   session (app.db.session.make_request_slots).
-- On SQLite, a GET that writes apart (the study page records a visit) re-took a request slot before the
-  write lock; POSTs take the lock first. With the slots all held by such GETs waiting for the lock, the
-  POST holding the lock waited for a slot forever. The GET now queues for the lock first.
+- On SQLite, a GET that writes apart (then the study page recording a visit; now a campaign page
+  submitting an overdue attempt) re-took a request slot before the write lock; POSTs take the lock
+  first. With the slots all held by such GETs waiting for the lock, the POST holding the lock waited for
+  a slot forever. The GET now queues for the lock first.
 
 A hang detector, not a timing test: the only bound is a generous one that a deadlock cannot meet.
 """
@@ -17,18 +18,20 @@ A hang detector, not a timing test: the only bound is a generous one that a dead
 import asyncio
 import os
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import anyio.to_thread
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.config import Environment, Settings
+from app.core.timeutil import utc_now
 from app.db.session import make_engine, make_sessionmaker
 from app.main import create_app
-from app.quiz.models import Attempt, StudySession
+from app.quiz.models import Attempt, AttemptStatus
 from tests.hardening.faults import isolated_url, prepare_database
 from tests.hardening.seed import Employee, Seeded
 from tests.support.browser import serve
@@ -108,20 +111,27 @@ async def _identified(client: httpx.AsyncClient, seeded: Seeded, who: Employee) 
     return token
 
 
-def test_study_visits_writing_apart_and_posts_at_once_all_complete_on_few_slots(tmp_path: Path) -> None:
+def test_gets_writing_apart_and_posts_at_once_all_complete_on_few_slots(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ceyice.db'}"  # the write lock, and so the order of waits, is SQLite's
     readers, writers = 48, 24  # 16 request slots (1 pooled connection + 20 overflow − 5 reserved)
     seeded = prepare_database(url, tmp_path, people=readers + writers)
+    settings = Settings(env=Environment.TEST, data_dir=tmp_path, database_url=url, secret_key="s" * 48)
+    engine = make_engine(settings)
 
     async def run(base: str) -> tuple[list[int], list[int]]:
         clients = [httpx.AsyncClient(base_url=base, timeout=HANG_BOUND + 30) for _ in seeded.employees]
         try:
             tokens = [await _identified(c, seeded, who) for c, who in zip(clients, seeded.employees, strict=True)]
-            for client in clients[readers:]:  # the writers have read the study page, as before pressing 开始答题
-                assert (await client.get(f"/c/{seeded.slug}/study")).status_code == 200
+            for client, token in zip(clients[:readers], tokens[:readers], strict=True):
+                started = await client.post(f"/c/{seeded.slug}/start", data={"csrf_token": token})
+                assert started.status_code == 303
+            # Every reader's attempt ran out of time long ago: their campaign page submits it, a GET that
+            # writes apart (app.db.session.write_apart).
+            with engine.begin() as connection:
+                connection.execute(update(Attempt).values(deadline_at=utc_now() - timedelta(hours=1)))
 
             async def visit(client: httpx.AsyncClient) -> int:
-                return (await client.get(f"/c/{seeded.slug}/study")).status_code
+                return (await client.get(f"/c/{seeded.slug}")).status_code
 
             async def begin(client: httpx.AsyncClient, token: str) -> int:
                 return (await client.post(f"/c/{seeded.slug}/start", data={"csrf_token": token})).status_code
@@ -135,14 +145,12 @@ def test_study_visits_writing_apart_and_posts_at_once_all_complete_on_few_slots(
             for client in clients:
                 await client.aclose()
 
-    with serve(tiny_app(url, tmp_path)) as base:
-        visits, starts = asyncio.run(run(base))
-    assert Counter(visits) == {200: readers} and Counter(starts) == {303: writers}
-    settings = Settings(env=Environment.TEST, data_dir=tmp_path, database_url=url, secret_key="s" * 48)
-    engine = make_engine(settings)
     try:
+        with serve(tiny_app(url, tmp_path)) as base:
+            visits, starts = asyncio.run(run(base))
+        assert Counter(visits) == {200: readers} and Counter(starts) == {303: writers}
         with make_sessionmaker(engine)() as session:
-            assert session.scalar(select(func.count()).select_from(StudySession)) == readers + writers
-            assert session.scalar(select(func.count()).select_from(Attempt)) == writers
+            statuses = Counter(session.scalars(select(Attempt.status)))
+            assert statuses == {AttemptStatus.SUBMITTED: readers, AttemptStatus.IN_PROGRESS: writers}
     finally:
         engine.dispose()

@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Person, Unit
 from app.core.timeutil import utc_now
+from app.main import SUBMITS_PER_MINUTE
 from app.quiz import service
 from app.quiz.campaigns import KINDS
 from app.quiz.models import Answer, Attempt, AttemptStatus, Campaign, ScorePolicy, ShowAnswers, StudySession
@@ -266,6 +267,23 @@ def test_submitting_twice_counts_once(client: TestClient, session: Session, make
     attempt = attempt_of(session, token)
     assert (attempt.score, attempt.submitted_at, attempt.counted) == (100, before, True)
     assert session.scalar(select(Attempt.id).where(Attempt.token != token)) is None
+
+
+def test_a_bot_pressing_submit_again_and_again_is_slowed_down(client: TestClient, session: Session,
+                                                              make_campaign: MakeCampaign, employee: Person,
+                                                              county: Unit) -> None:
+    campaign = make_campaign()
+    token = _begin(client, campaign, county)
+    csrf = csrf_from(client.get(f"/a/{token}/review"))
+    presses = [client.post(f"/a/{token}/submit", data={"csrf_token": csrf}, follow_redirects=False)
+               for _ in range(SUBMITS_PER_MINUTE + 2)]
+    # A person's double tap, the timer and a retry all land on the result; a bot's flood does not.
+    assert [p.status_code for p in presses[:SUBMITS_PER_MINUTE]] == [303] * SUBMITS_PER_MINUTE
+    assert [p.status_code for p in presses[SUBMITS_PER_MINUTE:]] == [429, 429]
+    assert "交卷操作过于频繁" in presses[-1].text
+    attempt = attempt_of(session, token)
+    assert attempt.status == AttemptStatus.SUBMITTED and attempt.counted
+    assert session.scalar(select(func.count()).select_from(Attempt)) == 1
 
 
 def test_a_submit_racing_another_process_does_not_grade_twice(session: Session, make_campaign: MakeCampaign,
