@@ -57,7 +57,7 @@ def run_config(db_kind: str, workers: int, args: argparse.Namespace, work: Path)
     url = f"sqlite:///{sqlite_path}" if db_kind == "sqlite" else harness.PG_URL
     secret = secrets.token_urlsafe(48)
     autosave_pool = args.autosave_pool
-    submit_pool = max(2000, args.seconds * 600)
+    submit_pool = max(3000, args.seconds * 1500)  # every submit a fresh attempt: ~600/s seen, room to spare
     people = max(args.employees, args.runs * (autosave_pool + submit_pool))
     print(f"\n== {db_kind}, {workers} process(es): seeding {people:,} people", flush=True)
     started = time.perf_counter()
