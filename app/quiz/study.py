@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import questions as qlib
+from app.accounts.models import Person
 from app.banks.models import Bank, Report
 from app.core.timeutil import as_utc, utc_now
 from app.quiz.exceptions import StudyRequired, StudySessionNotFound
@@ -39,7 +40,11 @@ def _parsed(text: str) -> qlib.Document:
 def begin_study(session: Session, *, campaign: Campaign, person_id: int, now: datetime | None = None) -> StudySession:
     """A new visit to the study page."""
     now = now or utc_now()
-    visit = StudySession(campaign_id=campaign.id, person_id=person_id, started_at=now, last_seen_at=now, seconds=0)
+    # The unit is recorded with the visit so reports count who studied per unit without joining people;
+    # the person is usually in the session already (the page identified them), so this costs no query.
+    unit_id = session.get_one(Person, person_id).unit_id
+    visit = StudySession(campaign_id=campaign.id, person_id=person_id, unit_id=unit_id, started_at=now,
+                         last_seen_at=now, seconds=0)
     session.add(visit)
     session.flush()
     return visit
