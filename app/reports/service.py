@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.accounts.models import Person, Unit
-from app.quiz.models import Attempt, AttemptSource, AttemptStatus, Campaign, IdentityMode, StudySession
+from app.quiz.models import Attempt, AttemptSource, Campaign, IdentityMode, StudySession
 from app.reports.exceptions import UnitNotInCampaign
 
 # Scores are stored rounded to 2 decimals; compare against thresholds with this much slack.
@@ -165,6 +165,19 @@ def gone_people() -> Select[tuple[int]]:
     return select(Person.id).where(Person.active == false())
 
 
+GONE_BATCH = 5000  # ids per IN list: well under SQLite's 32,766 bound parameters
+
+
+def gone_batches(session: Session) -> list[list[int]]:
+    """The deactivated people's ids (read from their partial index), in batches for IN lists.
+
+    Given as values rather than as a subquery so that both databases look each one up in the
+    `(campaign_id, person_id, …)` indexes; with a subquery PostgreSQL scans every attempt to hash-join them.
+    """
+    ids = list(session.scalars(gone_people().order_by(Person.id)))
+    return [ids[start:start + GONE_BATCH] for start in range(0, len(ids), GONE_BATCH)]
+
+
 def counted_filter(campaign: Campaign, root: Unit | None) -> ColumnElement[bool]:
     """Counted attempts of the campaign in the view (deactivated people included; see module doc)."""
     return and_(Attempt.campaign_id == campaign.id, Attempt.counted == true(), unit_ids_clause(Attempt.unit_id, root))
@@ -176,34 +189,20 @@ def summarise(session: Session, campaign: Campaign, *, within: Unit | None = Non
               studied: bool = True) -> Summary:
     """Every figure of every unit in the view, rolled up the tree, and the view's total.
 
-    `studied=False` skips the one figure that needs a join (study sessions to people's units).
+    `studied=False` skips the one figure that is not needed for score-only views (charts, bands).
     """
     root = view_root(session, campaign, within)
     units = units_in_view(session, root)
     rows = {u.id: UnitFigures(unit=u) for u in units}
-    histogram = score_histogram(session, campaign, root)
-    pass_at = campaign.pass_mark - EPSILON
-    overall: dict[float, int] = defaultdict(int)
-    for unit_id, scores in histogram.items():
-        if unit_id not in rows:
-            continue
-        own = rows[unit_id].own
-        for score, n in scores.items():
-            if n <= 0:
-                continue
-            own.participants += n
-            own.score_sum += score * n
-            own.passed += n if score >= pass_at else 0
-            own.lowest = score if own.lowest is None or score < own.lowest else own.lowest
-            own.highest = score if own.highest is None or score > own.highest else own.highest
-            overall[score] += n
+    gone = gone_batches(session)
+    overall = _add_scores(session, campaign, root, rows, gone)
     edges = band_edges(campaign)
     bands = [0] * len(BAND_LABELS)
     for score, n in overall.items():
         bands[_band(score, edges)] += n
     _add_roster(session, campaign, root, rows)
     if studied:
-        _add_studied(session, campaign, root, rows)
+        _add_studied(session, campaign, root, rows, gone)
     top = _roll_up(rows, root)
     total = Figures()
     for row in top:
@@ -220,7 +219,45 @@ def summarise(session: Session, campaign: Campaign, *, within: Unit | None = Non
                           for i, label in enumerate(BAND_LABELS)])
 
 
-def score_histogram(session: Session, campaign: Campaign, root: Unit | None) -> dict[int, dict[float, int]]:
+def _add_scores(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures],
+                gone: list[list[int]]) -> dict[float, int]:
+    """Fill each unit's own participants, score sum, passes, highest and lowest; the view's score counts.
+
+    Folds the (unit, score) histogram in one pass: a unit has a few dozen distinct scores, so a million
+    attempts are some tens of thousands of histogram rows. Per-unit COUNT/SUM/MIN/MAX in SQL would return
+    fewer rows but cost SQLite more (a CASE per attempt for passes and bands) and could not take the
+    deactivated people's attempts back out of MIN and MAX; the histogram can.
+    """
+    histogram = score_histogram(session, campaign, root, gone)
+    pass_at = campaign.pass_mark - EPSILON
+    overall: dict[float, int] = defaultdict(int)
+    for unit_id, scores in histogram.items():
+        row = rows.get(unit_id)
+        if row is None:
+            continue
+        participants = passed = 0
+        score_sum = 0.0
+        lowest = highest = None
+        for score, n in scores.items():
+            if n <= 0:
+                continue
+            participants += n
+            score_sum += score * n
+            if score >= pass_at:
+                passed += n
+            if lowest is None or score < lowest:
+                lowest = score
+            if highest is None or score > highest:
+                highest = score
+            overall[score] += n
+        own = row.own
+        own.participants, own.score_sum, own.passed, own.lowest, own.highest = (
+            participants, score_sum, passed, lowest, highest)
+    return overall
+
+
+def score_histogram(session: Session, campaign: Campaign, root: Unit | None,
+                    gone: list[list[int]] | None = None) -> dict[int, dict[float, int]]:
     """How many counted attempts of active people scored each score, per attempt unit.
 
     Read in index order from `(campaign_id, counted, unit_id, score)` with no join; the counted
@@ -233,19 +270,26 @@ def score_histogram(session: Session, campaign: Campaign, root: Unit | None) -> 
         .where(counted_filter(campaign, root), Attempt.score.is_not(None))
         .group_by(Attempt.unit_id, Attempt.score)
     ).all():
-        histogram[unit_id][float(score)] = int(n)
-    for unit_id, score in gone_attempts(session, campaign, root):
-        if score in histogram.get(unit_id, {}):
+        histogram[unit_id][float(score)] = n
+    for unit_id, score in gone_attempts(session, campaign, gone_batches(session) if gone is None else gone):
+        if score in histogram.get(unit_id, {}):  # units outside the view are not in the histogram
             histogram[unit_id][score] -= 1
     return histogram
 
 
-def gone_attempts(session: Session, campaign: Campaign, root: Unit | None) -> list[tuple[int, float]]:
-    """(unit id, score) of the counted attempts of deactivated people."""
-    return [(unit_id, float(score)) for unit_id, score in session.execute(
-        select(Attempt.unit_id, Attempt.score)
-        .where(counted_filter(campaign, root), Attempt.person_id.in_(gone_people()))
-    ) if score is not None]
+def gone_attempts(session: Session, campaign: Campaign, gone: list[list[int]]) -> list[tuple[int, float]]:
+    """(unit id, score) of the counted attempts of deactivated people, in every unit.
+
+    Found from the people (see gone_batches). The view's units are left to the caller: asked for both,
+    SQLite probes every (unit, person) pair of the two lists.
+    """
+    found: list[tuple[int, float]] = []
+    for batch in gone:
+        found.extend((unit_id, float(score)) for unit_id, score in session.connection().execute(
+            select(Attempt.unit_id, Attempt.score)
+            .where(Attempt.campaign_id == campaign.id, Attempt.counted == true(), Attempt.person_id.in_(batch))
+        ) if score is not None)
+    return found
 
 
 def band_edges(campaign: Campaign) -> list[float]:
@@ -283,16 +327,29 @@ def _add_roster(session: Session, campaign: Campaign, root: Unit | None, rows: d
             rows[unit_id].own.roster += int(n)
 
 
-def _add_studied(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures]) -> None:
-    for unit_id, n in session.execute(
-        select(Person.unit_id, func.count(func.distinct(StudySession.person_id)))
-        .join(Person, Person.id == StudySession.person_id)
-        .where(StudySession.campaign_id == campaign.id, Person.active == true(),
-               unit_ids_clause(Person.unit_id, root))
-        .group_by(Person.unit_id)
+def _add_studied(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures],
+                 gone: list[list[int]]) -> None:
+    """Active people who opened the study page, credited to their unit at the time of the visit.
+
+    Counted from the `(campaign_id, unit_id, person_id)` index; deactivated people (few) are then taken
+    out, as for scores. Someone who studied in two units (they moved) counts once in each.
+    """
+    connection = session.connection()
+    for unit_id, n in connection.execute(
+        select(StudySession.unit_id, func.count(func.distinct(StudySession.person_id)))
+        .where(StudySession.campaign_id == campaign.id, unit_ids_clause(StudySession.unit_id, root))
+        .group_by(StudySession.unit_id)
     ):
         if unit_id in rows:
             rows[unit_id].own.studied = int(n)
+    # From the people, in every unit, as for scores (see gone_attempts).
+    for batch in gone:
+        for unit_id, _person_id in connection.execute(
+            select(StudySession.unit_id, StudySession.person_id).distinct()
+            .where(StudySession.campaign_id == campaign.id, StudySession.person_id.in_(batch))
+        ):
+            if unit_id in rows:
+                rows[unit_id].own.studied -= 1
 
 
 def _roll_up(rows: dict[int, UnitFigures], root: Unit | None) -> list[UnitFigures]:
@@ -323,21 +380,39 @@ def daily_participation(session: Session, campaign: Campaign, *,
                         within: Unit | None = None) -> list[tuple[date, int, int]]:
     """(China date, people taking part for the first time that day, running total), by day."""
     root = view_root(session, campaign, within)
+    counts = _first_days(session, campaign, root)
+    # Deactivated people (few) are taken out afterwards rather than tested on every attempt.
+    for batch in gone_batches(session):
+        for day, n in _first_days(session, campaign, root, Attempt.person_id.in_(batch)).items():
+            counts[day] -= n
+    result: list[tuple[date, int, int]] = []
+    running = 0
+    for day in sorted(counts):
+        if counts[day] > 0:
+            running += counts[day]
+            result.append((day, counts[day], running))
+    return result
+
+
+def _first_days(session: Session, campaign: Campaign, root: Unit | None,
+                *where: ColumnElement[bool]) -> dict[date, int]:
+    """How many people of the view first submitted on each China date.
+
+    `submitted_at` is set exactly when an attempt is submitted, so it alone marks submitted attempts and
+    the per-person minimum is read from the `(campaign_id, person_id, submitted_at)` index alone.
+    """
     first = (
         select(func.min(Attempt.submitted_at).label("first_at"))
-        .where(Attempt.campaign_id == campaign.id, Attempt.status == AttemptStatus.SUBMITTED,
-               Attempt.submitted_at.is_not(None), unit_ids_clause(Attempt.unit_id, root),
-               Attempt.person_id.not_in(gone_people()))
+        .where(Attempt.campaign_id == campaign.id, Attempt.submitted_at.is_not(None),
+               unit_ids_clause(Attempt.unit_id, root), *where)
         .group_by(Attempt.person_id)
         .subquery()
     )
     day = china_day(session, first.c.first_at)
-    result: list[tuple[date, int, int]] = []
-    running = 0
-    for value, n in session.execute(select(day, func.count()).group_by(day).order_by(day)):
-        running += int(n)
-        result.append((_as_date(value), int(n), running))
-    return result
+    counts: dict[date, int] = defaultdict(int)
+    for value, n in session.connection().execute(select(day, func.count()).group_by(day)):
+        counts[_as_date(value)] += int(n)
+    return counts
 
 
 def china_day(session: Session, column: ColumnElement[object]) -> ColumnElement[object]:
