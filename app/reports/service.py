@@ -9,8 +9,11 @@ How people and units combine (documented here because every figure depends on it
   what the covering index `(campaign_id, counted, unit_id, score)` serves, so figures never join people.
   People rarely move during a campaign; one who moved after answering counts for the unit where they
   answered, so a rate can exceed 100% only in that case.
-- Deactivated people are out of everything: roster, participants, scores. Their attempts are found
-  from the (few) deactivated people and subtracted, instead of joining every attempt to its person.
+- People who studied (已学习) are credited, like attempts, to the unit at the time of the visit
+  (`StudySession.unit_id`), counted from the `(campaign_id, unit_id, person_id)` index.
+- Deactivated people are out of everything: roster, participants, scores, studied. Their attempts and
+  visits are found from the (few) deactivated people and subtracted, instead of joining every attempt
+  to its person.
 """
 
 from collections import defaultdict
