@@ -8,7 +8,7 @@ from sqlalchemy import Exists, and_, exists, false, func, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import Person, Unit
-from app.quiz.models import Attempt, AttemptSource, AttemptStatus, Campaign, StudySession
+from app.quiz.models import Attempt, AttemptSource, Campaign, StudySession
 from app.reports.service import EPSILON, unit_ids_clause, view_root
 
 BATCH = 2000
@@ -37,9 +37,11 @@ class PersonRow:
         return self.score is not None
 
 
+# `submitted_at` is set exactly when an attempt is submitted; testing it rather than the status lets
+# both checks below read the (campaign_id, person_id, submitted_at) index alone.
 def _submitted_exists(campaign: Campaign) -> Exists:
     return exists().where(Attempt.campaign_id == campaign.id, Attempt.person_id == Person.id,
-                          Attempt.status == AttemptStatus.SUBMITTED)
+                          Attempt.submitted_at.is_not(None))
 
 
 def non_participants(session: Session, campaign: Campaign, *, within: Unit | None = None,
@@ -73,7 +75,7 @@ def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = N
     counted = aliased(Attempt)
     attempts = (
         select(func.count()).where(Attempt.campaign_id == campaign.id, Attempt.person_id == Person.id,
-                                   Attempt.status == AttemptStatus.SUBMITTED)
+                                   Attempt.submitted_at.is_not(None))
         .correlate(Person).scalar_subquery()
     )
     studied = (
