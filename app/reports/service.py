@@ -168,7 +168,7 @@ def gone_people() -> Select[tuple[int]]:
     return select(Person.id).where(Person.active == false())
 
 
-GONE_BATCH = 5000  # ids per IN list: well under SQLite's 32,766 bound parameters
+GONE_BATCH = 1000  # ids per IN list: small enough for PostgreSQL to look each one up rather than scan
 
 
 def gone_batches(session: Session) -> list[list[int]]:

@@ -97,14 +97,14 @@ def items_page(request: Request, session: SessionDep, scope: ScopeDep, campaign:
 @router.get("/{campaign_id}/charts/{chart}.svg", name="reports:chart")
 def chart(session: SessionDep, campaign: CampaignDep, unit: ViewUnit, chart: str) -> Response:
     if chart == "participation":
-        summary = service.summarise(session, campaign, within=unit)
+        summary = service.summarise(session, campaign, within=unit, studied=False)
         rows = tuple((r.unit.name, r.total.rate) for r in summary.top if r.total.rate is not None)
         body = charts.participation_chart(rows, service.TARGET_RATE)
     elif chart == "distribution":
         bands = service.score_bands(session, campaign, within=unit)
         body = charts.distribution_chart(tuple((b.label, b.count) for b in bands))
     elif chart == "daily":
-        roster = service.summarise(session, campaign, within=unit).total.roster
+        roster = service.summarise(session, campaign, within=unit, studied=False).total.roster
         body = charts.daily_chart(tuple(service.daily_participation(session, campaign, within=unit)), roster)
     else:
         raise UnknownExport("没有这个图表。")
