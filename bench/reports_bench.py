@@ -58,8 +58,9 @@ def seed(engine: Engine, attempts: int, rng: random.Random) -> int:
         conn.execute(insert(Unit), units)
         conn.execute(insert(Bank), [{"id": 1, "title": "基准题库", "source": {}, "generator": {}, "created_at": now,
                                      "updated_at": now}])
+        # The campaign covers the county, as real ones do (root_unit_id), so views are filtered by unit.
         conn.execute(insert(Campaign), [{"id": 1, "slug": "bench", "title": "基准活动", "intro": "", "bank_id": 1,
-                                         "status": "published", "draw_rule": {"single_choice": 20},
+                                         "root_unit_id": 1, "status": "published", "draw_rule": {"single_choice": 20},
                                          "points_total": 100, "pass_mark": 60, "max_attempts": 2,
                                          "score_policy": "best", "identity_mode": "roster", "partial_credit": False,
                                          "study_seconds_required": 0, "show_answers": "after_submit",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import Person, Unit
 from app.quiz.models import Attempt, AttemptSource, Campaign, StudySession
-from app.reports.service import EPSILON, unit_ids_clause, view_root
+from app.reports.service import EPSILON, filter_root, unit_ids_clause, view_root
 
 BATCH = 2000
 
@@ -47,7 +47,7 @@ def _submitted_exists(campaign: Campaign) -> Exists:
 def non_participants(session: Session, campaign: Campaign, *, within: Unit | None = None,
                      limit: int | None = None) -> list[tuple[Person, Unit]]:
     """Active roster people of the view without a submitted attempt, by unit then name."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     query = (
         select(Person, Unit).join(Unit, Unit.id == Person.unit_id)
         .where(Person.active == true(), Person.self_declared == false(), unit_ids_clause(Person.unit_id, root),
@@ -61,7 +61,7 @@ def non_participants(session: Session, campaign: Campaign, *, within: Unit | Non
 
 def count_non_participants(session: Session, campaign: Campaign, *, within: Unit | None = None) -> int:
     """How many active roster people of the view have not taken part."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     return int(session.scalar(
         select(func.count()).select_from(Person)
         .where(Person.active == true(), Person.self_declared == false(), unit_ids_clause(Person.unit_id, root),
@@ -71,7 +71,7 @@ def count_non_participants(session: Session, campaign: Campaign, *, within: Unit
 
 def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = None) -> Iterator[PersonRow]:
     """Every active person of the view with their counted result, streamed in batches."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     counted = aliased(Attempt)
     attempts = (
         select(func.count()).where(Attempt.campaign_id == campaign.id, Attempt.person_id == Person.id,

@@ -156,6 +156,18 @@ def units_in_view(session: Session, root: Unit | None) -> list[UnitRef]:
     return [UnitRef(*row) for row in session.execute(query)]
 
 
+def filter_root(session: Session, root: Unit | None) -> Unit | None:
+    """The root to restrict queries to: None when the view's subtree holds every unit.
+
+    A campaign usually starts at the county, the top of the whole tree; a filter on all its units
+    would change nothing but the plan (SQLite then reads every attempt row through the unit index).
+    """
+    if root is None:
+        return None
+    outside = session.scalar(select(Unit.id).where(~Unit.tree_path.startswith(root.tree_path)).limit(1))
+    return None if outside is None else root
+
+
 def unit_ids_clause(column: InstrumentedAttribute[int], root: Unit | None) -> ColumnElement[bool]:
     """Restrict a unit id column to the view's subtree (TRUE for the whole campaign)."""
     if root is None:
@@ -168,6 +180,7 @@ def gone_people() -> Select[tuple[int]]:
     return select(Person.id).where(Person.active == false())
 
 
+UNIT_LIST_LIMIT = 5000  # a view with more units is filtered by a subquery, not a list of values
 GONE_BATCH = 1000  # ids per IN list: small enough for PostgreSQL to look each one up rather than scan
 
 
@@ -198,14 +211,15 @@ def summarise(session: Session, campaign: Campaign, *, within: Unit | None = Non
     units = units_in_view(session, root)
     rows = {u.id: UnitFigures(unit=u) for u in units}
     gone = gone_batches(session)
-    overall = _add_scores(session, campaign, root, rows, gone)
+    where_root = filter_root(session, root)
+    overall = _add_scores(session, campaign, where_root, rows, gone)
     edges = band_edges(campaign)
     bands = [0] * len(BAND_LABELS)
     for score, n in overall.items():
         bands[_band(score, edges)] += n
-    _add_roster(session, campaign, root, rows)
+    _add_roster(session, campaign, where_root, rows)
     if studied:
-        _add_studied(session, campaign, root, rows, gone)
+        _add_studied(session, campaign, where_root, rows, gone)
     top = _roll_up(rows, root)
     total = Figures()
     for row in top:
@@ -382,11 +396,17 @@ def score_bands(session: Session, campaign: Campaign, *, within: Unit | None = N
 def daily_participation(session: Session, campaign: Campaign, *,
                         within: Unit | None = None) -> list[tuple[date, int, int]]:
     """(China date, people taking part for the first time that day, running total), by day."""
-    root = view_root(session, campaign, within)
-    counts = _first_days(session, campaign, root)
+    root = filter_root(session, view_root(session, campaign, within))
+    in_view: ColumnElement[bool] = true()
+    if root is not None:
+        # The view's units as values: PostgreSQL then reads a town's attempts through the unit index
+        # instead of scanning the campaign's (with a subquery it cannot tell how few they are).
+        ids = list(session.scalars(select(Unit.id).where(Unit.tree_path.startswith(root.tree_path))))
+        in_view = Attempt.unit_id.in_(ids) if len(ids) <= UNIT_LIST_LIMIT else unit_ids_clause(Attempt.unit_id, root)
+    counts = _first_days(session, campaign, in_view)
     # Deactivated people (few) are taken out afterwards rather than tested on every attempt.
     for batch in gone_batches(session):
-        for day, n in _first_days(session, campaign, root, Attempt.person_id.in_(batch)).items():
+        for day, n in _first_days(session, campaign, in_view, Attempt.person_id.in_(batch)).items():
             counts[day] -= n
     result: list[tuple[date, int, int]] = []
     running = 0
@@ -397,8 +417,7 @@ def daily_participation(session: Session, campaign: Campaign, *,
     return result
 
 
-def _first_days(session: Session, campaign: Campaign, root: Unit | None,
-                *where: ColumnElement[bool]) -> dict[date, int]:
+def _first_days(session: Session, campaign: Campaign, *where: ColumnElement[bool]) -> dict[date, int]:
     """How many people of the view first submitted on each China date.
 
     `submitted_at` is set exactly when an attempt is submitted, so it alone marks submitted attempts and
@@ -406,8 +425,7 @@ def _first_days(session: Session, campaign: Campaign, root: Unit | None,
     """
     first = (
         select(func.min(Attempt.submitted_at).label("first_at"))
-        .where(Attempt.campaign_id == campaign.id, Attempt.submitted_at.is_not(None),
-               unit_ids_clause(Attempt.unit_id, root), *where)
+        .where(Attempt.campaign_id == campaign.id, Attempt.submitted_at.is_not(None), *where)
         .group_by(Attempt.person_id)
         .subquery()
     )
@@ -462,7 +480,7 @@ def flatten(rows: Sequence[UnitFigures]) -> list[UnitFigures]:
 
 def paper_participants(session: Session, campaign: Campaign, *, within: Unit | None = None) -> int:
     """How many participants of the view were counted from a paper quiz (纸质)."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     return int(session.scalar(
         select(func.count()).select_from(Attempt)
         .where(counted_filter(campaign, root), Attempt.source == AttemptSource.PAPER,

@@ -34,7 +34,7 @@ class Expected:
     lowest: float | None
 
 
-def seeded_campaign(session: Session, policy: ScorePolicy, seed: int) -> Campaign:
+def seeded_campaign(session: Session, policy: ScorePolicy, seed: int, *, outsider: bool = False) -> Campaign:
     rng = random.Random(seed)
     paths = [f"{fixture.ROOT}/{town}/{office}" for town in ("东乡", "西乡", "南局") for office in ("一科", "二科")]
     offices = [factories.unit(session, path) for path in paths]
@@ -60,6 +60,9 @@ def seeded_campaign(session: Session, policy: ScorePolicy, seed: int) -> Campaig
         if rng.random() < 0.12:
             person.active, person.deactivated_at = False, utc_now()
         session.flush()
+    if outsider:  # a unit outside the campaign's tree, with an attempt recorded there all the same
+        stranger = factories.person(session, factories.unit(session, "外县/办公室"), name="外人")
+        fixture.submit(session, campaign, stranger, 100, start)
     return campaign
 
 
@@ -109,9 +112,11 @@ def reference(session: Session, campaign: Campaign, within: Unit | None) -> tupl
     return figures, bands, daily
 
 
-@pytest.mark.parametrize(("policy", "seed"), [(ScorePolicy.BEST, 1), (ScorePolicy.LAST, 2), (ScorePolicy.FIRST, 3)])
-def test_the_fast_figures_equal_a_plain_computation(session: Session, policy: ScorePolicy, seed: int) -> None:
-    campaign = seeded_campaign(session, policy, seed)
+@pytest.mark.parametrize(("policy", "seed", "outsider"), [(ScorePolicy.BEST, 1, False), (ScorePolicy.LAST, 2, True),
+                                                       (ScorePolicy.FIRST, 3, False), (ScorePolicy.BEST, 5, True)])
+def test_the_fast_figures_equal_a_plain_computation(session: Session, policy: ScorePolicy, seed: int,
+                                                     outsider: bool) -> None:
+    campaign = seeded_campaign(session, policy, seed, outsider=outsider)
     town = session.scalars(select(Unit).where(Unit.name == "西乡")).one()
     for within in (None, town):
         expected, bands, daily = reference(session, campaign, within)
