@@ -397,12 +397,14 @@ def daily_participation(session: Session, campaign: Campaign, *,
                         within: Unit | None = None) -> list[tuple[date, int, int]]:
     """(China date, people taking part for the first time that day, running total), by day."""
     root = filter_root(session, view_root(session, campaign, within))
-    in_view: ColumnElement[bool] = true()
-    if root is not None:
+    in_view = unit_ids_clause(Attempt.unit_id, root)
+    if root is not None and session.get_bind().dialect.name == "postgresql":
         # The view's units as values: PostgreSQL then reads a town's attempts through the unit index
-        # instead of scanning the campaign's (with a subquery it cannot tell how few they are).
+        # instead of scanning the campaign's (with a subquery it cannot tell how few they are). SQLite
+        # does better with the subquery (with values it walks the whole campaign's person index).
         ids = list(session.scalars(select(Unit.id).where(Unit.tree_path.startswith(root.tree_path))))
-        in_view = Attempt.unit_id.in_(ids) if len(ids) <= UNIT_LIST_LIMIT else unit_ids_clause(Attempt.unit_id, root)
+        if len(ids) <= UNIT_LIST_LIMIT:
+            in_view = Attempt.unit_id.in_(ids)
     counts = _first_days(session, campaign, in_view)
     # Deactivated people (few) are taken out afterwards rather than tested on every attempt.
     for batch in gone_batches(session):
