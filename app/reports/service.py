@@ -182,16 +182,28 @@ def gone_people() -> Select[tuple[int]]:
 
 UNIT_LIST_LIMIT = 5000  # a view with more units is filtered by a subquery, not a list of values
 GONE_BATCH = 1000  # ids per IN list: small enough for PostgreSQL to look each one up rather than scan
+# The deactivated people's ids in batches, or None to let the database read them from a subquery.
+GoneIds = list[list[int]] | None
 
 
-def gone_batches(session: Session) -> list[list[int]]:
-    """The deactivated people's ids (read from their partial index), in batches for IN lists.
+def gone_batches(session: Session) -> GoneIds:
+    """The deactivated people's ids (from their partial index) in batches, on PostgreSQL; None on SQLite.
 
-    Given as values rather than as a subquery so that both databases look each one up in the
-    `(campaign_id, person_id, …)` indexes; with a subquery PostgreSQL scans every attempt to hash-join them.
+    PostgreSQL answers `person_id IN (SELECT … deactivated)` by scanning every attempt or study visit to
+    hash-join them; given the ids as values it looks each one up in the `(campaign_id, person_id, …)`
+    indexes. SQLite does that lookup with the subquery itself, in one statement.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        return None
     ids = list(session.scalars(gone_people().order_by(Person.id)))
     return [ids[start:start + GONE_BATCH] for start in range(0, len(ids), GONE_BATCH)]
+
+
+def gone_in(column: InstrumentedAttribute[int], gone: GoneIds) -> list[ColumnElement[bool]]:
+    """Conditions that together select the deactivated people's rows by `column` (one query each)."""
+    if gone is None:
+        return [column.in_(gone_people())]
+    return [column.in_(batch) for batch in gone]
 
 
 def counted_filter(campaign: Campaign, root: Unit | None) -> ColumnElement[bool]:
@@ -237,7 +249,7 @@ def summarise(session: Session, campaign: Campaign, *, within: Unit | None = Non
 
 
 def _add_scores(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures],
-                gone: list[list[int]]) -> dict[float, int]:
+                gone: GoneIds) -> dict[float, int]:
     """Fill each unit's own participants, score sum, passes, highest and lowest; the view's score counts.
 
     Folds the (unit, score) histogram in one pass: a unit has a few dozen distinct scores, so a million
@@ -274,7 +286,7 @@ def _add_scores(session: Session, campaign: Campaign, root: Unit | None, rows: d
 
 
 def score_histogram(session: Session, campaign: Campaign, root: Unit | None,
-                    gone: list[list[int]] | None = None) -> dict[int, dict[float, int]]:
+                    gone: GoneIds) -> dict[int, dict[float, int]]:
     """How many counted attempts of active people scored each score, per attempt unit.
 
     Read in index order from `(campaign_id, counted, unit_id, score)` with no join; the counted
@@ -288,23 +300,23 @@ def score_histogram(session: Session, campaign: Campaign, root: Unit | None,
         .group_by(Attempt.unit_id, Attempt.score)
     ).all():
         histogram[unit_id][float(score)] = n
-    for unit_id, score in gone_attempts(session, campaign, gone_batches(session) if gone is None else gone):
+    for unit_id, score in gone_attempts(session, campaign, gone):
         if score in histogram.get(unit_id, {}):  # units outside the view are not in the histogram
             histogram[unit_id][score] -= 1
     return histogram
 
 
-def gone_attempts(session: Session, campaign: Campaign, gone: list[list[int]]) -> list[tuple[int, float]]:
+def gone_attempts(session: Session, campaign: Campaign, gone: GoneIds) -> list[tuple[int, float]]:
     """(unit id, score) of the counted attempts of deactivated people, in every unit.
 
     Found from the people (see gone_batches). The view's units are left to the caller: asked for both,
     SQLite probes every (unit, person) pair of the two lists.
     """
     found: list[tuple[int, float]] = []
-    for batch in gone:
+    for clause in gone_in(Attempt.person_id, gone):
         found.extend((unit_id, float(score)) for unit_id, score in session.connection().execute(
             select(Attempt.unit_id, Attempt.score)
-            .where(Attempt.campaign_id == campaign.id, Attempt.counted == true(), Attempt.person_id.in_(batch))
+            .where(Attempt.campaign_id == campaign.id, Attempt.counted == true(), clause)
         ) if score is not None)
     return found
 
@@ -345,7 +357,7 @@ def _add_roster(session: Session, campaign: Campaign, root: Unit | None, rows: d
 
 
 def _add_studied(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures],
-                 gone: list[list[int]]) -> None:
+                 gone: GoneIds) -> None:
     """Active people who opened the study page, credited to their unit at the time of the visit.
 
     Counted from the `(campaign_id, unit_id, person_id)` index; deactivated people (few) are then taken
@@ -360,10 +372,10 @@ def _add_studied(session: Session, campaign: Campaign, root: Unit | None, rows: 
         if unit_id in rows:
             rows[unit_id].own.studied = int(n)
     # From the people, in every unit, as for scores (see gone_attempts).
-    for batch in gone:
+    for clause in gone_in(StudySession.person_id, gone):
         for unit_id, _person_id in connection.execute(
             select(StudySession.unit_id, StudySession.person_id).distinct()
-            .where(StudySession.campaign_id == campaign.id, StudySession.person_id.in_(batch))
+            .where(StudySession.campaign_id == campaign.id, clause)
         ):
             if unit_id in rows:
                 rows[unit_id].own.studied -= 1
@@ -407,8 +419,8 @@ def daily_participation(session: Session, campaign: Campaign, *,
             in_view = Attempt.unit_id.in_(ids)
     counts = _first_days(session, campaign, in_view)
     # Deactivated people (few) are taken out afterwards rather than tested on every attempt.
-    for batch in gone_batches(session):
-        for day, n in _first_days(session, campaign, in_view, Attempt.person_id.in_(batch)).items():
+    for clause in gone_in(Attempt.person_id, gone_batches(session)):
+        for day, n in _first_days(session, campaign, in_view, clause).items():
             counts[day] -= n
     result: list[tuple[date, int, int]] = []
     running = 0
