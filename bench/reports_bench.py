@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", type=Path, help="SQLite file (default: a fresh temporary file)")
     parser.add_argument("--pg", help="PostgreSQL URL of an EMPTY database to use instead of SQLite")
-    parser.add_argument("--reuse", action="store_true", help="time an already seeded --db file again")
+    parser.add_argument("--reuse", action="store_true", help="time an already seeded --db file or --pg database again")
     parser.add_argument("--full-xlsx", action="store_true", help="also export the whole campaign to XLSX once")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="reports-bench-"))
@@ -148,7 +148,7 @@ def main() -> None:
         if not (args.reuse and path.exists()):
             path.unlink(missing_ok=True)
         engine = create_engine(f"sqlite:///{path}")
-    if args.reuse and args.db:
+    if args.reuse and (args.db or args.pg):
         campaign_id = 1
     else:
         migrate.upgrade(engine)
