@@ -146,6 +146,9 @@ def run_export(sessions: Sessions, job_id: int, directory: Path) -> None:
 
 
 def _fail(sessions: Sessions, job_id: int, message: str) -> None:
-    with sessions() as session:
-        session.execute(update(Job).where(Job.id == job_id).values(
-            status=JobStatus.FAILED, error=message, stage="失败", finished_at=utc_now()))
+    try:
+        with sessions() as session:
+            session.execute(update(Job).where(Job.id == job_id).values(
+                status=JobStatus.FAILED, error=message, stage="失败", finished_at=utc_now()))
+    except Exception:  # the thread must end quietly; the job then stays "running" and the log says why
+        log.exception("export job %s could not be marked failed", job_id)
