@@ -68,8 +68,8 @@ def person_rows(session: Session, campaign: Campaign, within: Unit | None) -> It
 
 def missing_rows(session: Session, campaign: Campaign, within: Unit | None) -> Iterator[list[Any]]:
     """未参与名单: who the liaison still has to chase, with phone numbers."""
-    for person, unit in people_service.non_participants(session, campaign, within=within):
-        yield [unit.full_name, person.name, person.phone or "", person.title or ""]
+    for unit_name, name, phone, title in people_service.non_participant_rows(session, campaign, within=within):
+        yield [unit_name, name, phone or "", title or ""]
 
 
 def item_rows(items: Iterable[ItemStats]) -> Iterator[list[Any]]:

@@ -59,6 +59,20 @@ def non_participants(session: Session, campaign: Campaign, *, within: Unit | Non
     return [(person, unit) for person, unit in session.execute(query)]
 
 
+def non_participant_rows(session: Session, campaign: Campaign, *,
+                         within: Unit | None = None) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(unit full name, name, phone, title) of the same people, streamed in batches (for exports)."""
+    root = filter_root(session, view_root(session, campaign, within))
+    query = (
+        select(Unit.full_name, Person.name, Person.phone, Person.title).join(Unit, Unit.id == Person.unit_id)
+        .where(Person.active == true(), Person.self_declared == false(), unit_ids_clause(Person.unit_id, root),
+               ~_submitted_exists(campaign))
+        .order_by(Unit.full_name, Person.name, Person.id)
+        .execution_options(yield_per=BATCH)
+    )
+    yield from session.execute(query).tuples()
+
+
 def count_non_participants(session: Session, campaign: Campaign, *, within: Unit | None = None) -> int:
     """How many active roster people of the view have not taken part."""
     root = filter_root(session, view_root(session, campaign, within))
