@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +56,9 @@ class Person(Base):
         UniqueConstraint("unit_id", "name", "identity_key"),
         Index("ix_person_unit_id_active", "unit_id", "active"),
         Index("ix_person_name_phone_last4", "name", "phone_last4"),
+        # The few deactivated people, whose attempts reports take back out (PostgreSQL cannot skip-scan
+        # the (unit_id, active) index to find them).
+        Index("ix_person_id_inactive", "id", sqlite_where=text("active = 0"), postgresql_where=text("NOT active")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

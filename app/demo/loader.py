@@ -160,7 +160,8 @@ def seed_demo_attempts(session: Session, campaign: Campaign, *, recorded_by: Adm
                                    response=responses[item["position"]], fraction=fraction))
             if paper:
                 break
-        session.add(StudySession(campaign_id=campaign.id, person_id=person.id, seconds=rng.randrange(300, 1500)))
+        session.add(StudySession(campaign_id=campaign.id, person_id=person.id, unit_id=person.unit_id,
+                                 seconds=rng.randrange(300, 1500)))
         session.flush()
         live.recompute_counted(session, campaign=campaign, person_id=person.id)
     return len(takers)

@@ -89,7 +89,8 @@ class Attempt(Base):
         UniqueConstraint("campaign_id", "person_id", "number"),
         # Unit summaries read only these columns: no scan of the answer table.
         Index("ix_attempt_campaign_id_counted_unit_id", "campaign_id", "counted", "unit_id", "score"),
-        Index("ix_attempt_campaign_id_person_id", "campaign_id", "person_id"),
+        # A person's attempts; with submitted_at, each person's first submission without reading rows.
+        Index("ix_attempt_campaign_id_person_id_submitted_at", "campaign_id", "person_id", "submitted_at"),
         Index("ix_attempt_campaign_id_submitted_at", "campaign_id", "submitted_at"),
         # The few counted results handed in too fast: reports count them per unit without visiting every row.
         # Equal on its first three columns, so SQLite (no ANALYZE statistics) prefers it to the one above.
@@ -168,14 +169,21 @@ class Answer(Base):
 
 
 class StudySession(Base):
-    """Time a person spent reading the report for a campaign, one row per visit."""
+    """Time a person spent reading the report for a campaign, one row per visit, in their unit at the time."""
 
     __tablename__ = "study_session"
-    __table_args__ = (Index("ix_study_session_campaign_id_person_id", "campaign_id", "person_id"),)
+    __table_args__ = (
+        # A person's visits; with the unit, reports find deactivated people's visits from the index alone.
+        Index("ix_study_session_campaign_id_person_id_unit_id", "campaign_id", "person_id", "unit_id"),
+        # Who studied in each unit, counted from the index alone: reports never join study visits to people.
+        Index("ix_study_session_campaign_id_unit_id_person_id", "campaign_id", "unit_id", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    # The person's unit when the visit began, like Attempt.unit_id.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="RESTRICT"))
     started_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     seconds: Mapped[int] = mapped_column(Integer, default=0)

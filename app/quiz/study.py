@@ -40,15 +40,6 @@ def _parsed(text: str) -> qlib.Document:
     return qlib.parse_document(text)
 
 
-def begin_study(session: Session, *, campaign: Campaign, person_id: int, now: datetime | None = None) -> StudySession:
-    """A new visit to the study page."""
-    now = now or utc_now()
-    visit = StudySession(campaign_id=campaign.id, person_id=person_id, started_at=now, last_seen_at=now, seconds=0)
-    session.add(visit)
-    session.flush()
-    return visit
-
-
 def find_visit(session: Session, *, visit_id: int, campaign: Campaign, person_id: int) -> StudySession | None:
     """A study visit of this person and campaign, if it is theirs."""
     visit = session.get(StudySession, visit_id)
@@ -111,7 +102,7 @@ _report = cast(Table, Report.__table__)
 _bank = cast(Table, Bank.__table__)
 
 _CAMPAIGN_BY_SLUG = select(_campaign).where(_campaign.c.slug == bindparam("slug"))
-_ACTIVE_PERSON = select(_person.c.id).where(_person.c.id == bindparam("person_id"), _person.c.active)
+_ACTIVE_PERSON = select(_person.c.unit_id).where(_person.c.id == bindparam("person_id"), _person.c.active)
 _ATTEMPTS = select(attempt_table.c.token, attempt_table.c.status, attempt_table.c.deadline_at).where(
     attempt_table.c.campaign_id == bindparam("campaign_id"), attempt_table.c.person_id == bindparam("person_id"))
 _STUDIED = select(func.coalesce(func.sum(_study.c.seconds), 0)).where(
@@ -131,8 +122,9 @@ def find_campaign(connection: Connection, slug: str) -> Campaign | None:
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """Where a person stands before the quiz: the open attempt, attempts used, reading time so far."""
+    """Where a person stands before the quiz: their unit, the open attempt, attempts used, reading so far."""
 
+    unit_id: int
     open_token: str | None
     open_deadline: datetime | None
     used: int
@@ -141,22 +133,24 @@ class Standing:
 
 def standing(connection: Connection, *, campaign_id: int, person_id: int) -> Standing | None:
     """The person's standing in a campaign; None if they are not (or no longer) on the roster."""
-    if connection.execute(_ACTIVE_PERSON, {"person_id": person_id}).first() is None:
+    unit_id = connection.execute(_ACTIVE_PERSON, {"person_id": person_id}).scalar()
+    if unit_id is None:
         return None
     keys = {"campaign_id": campaign_id, "person_id": person_id}
     attempts = connection.execute(_ATTEMPTS, keys).all()
     current = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
     return Standing(
-        open_token=current.token if current else None,
+        unit_id=int(unit_id), open_token=current.token if current else None,
         open_deadline=as_utc(current.deadline_at) if current and current.deadline_at else None,
         used=len(attempts), studied=int(connection.execute(_STUDIED, keys).scalar_one()),
     )
 
 
-def open_visit(connection: Connection, *, campaign_id: int, person_id: int, now: datetime) -> int:
-    """Record a new visit to the study page; its id."""
+def open_visit(connection: Connection, *, campaign_id: int, person_id: int, unit_id: int, now: datetime) -> int:
+    """Record a new visit to the study page, with the person's unit at the time (reports count by it); its id."""
     return int(connection.execute(_OPEN_VISIT, {
-        "campaign_id": campaign_id, "person_id": person_id, "started_at": now, "last_seen_at": now, "seconds": 0,
+        "campaign_id": campaign_id, "person_id": person_id, "unit_id": unit_id, "started_at": now,
+        "last_seen_at": now, "seconds": 0,
     }).scalar_one())
 
 

@@ -186,7 +186,7 @@ async def study_page(request: Request, slug: str, fast: FastPathDep, error: str 
             await fast.write(lambda connection: live.submit_open(connection, facts, now=now, overdue_only=True))
         open_token = None
     visit_id = await fast.write(lambda connection: study.open_visit(
-        connection, campaign_id=campaign.id, person_id=person_id, now=now))
+        connection, campaign_id=campaign.id, person_id=person_id, unit_id=standing.unit_id, now=now))
     document, article = await _report_article(fast, report)
     required = campaign.study_seconds_required
     return render(request, "quiz/study.html", {

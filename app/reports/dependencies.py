@@ -1,5 +1,6 @@
 """Loading a campaign and the unit a report page is about, refused outside the caller's scope."""
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,6 +12,7 @@ from app.accounts.service import get_unit
 from app.db.session import SessionDep
 from app.quiz.campaigns import get_campaign
 from app.quiz.models import Campaign
+from app.reports.jobs import Runner
 
 
 def campaign_from_path(campaign_id: int, session: SessionDep) -> Campaign:
@@ -52,3 +54,19 @@ async def form_lists(request: Request) -> dict[str, list[str]]:
 
 
 FormLists = Annotated[dict[str, list[str]], Depends(form_lists)]
+
+
+def exports_directory(request: Request) -> Path:
+    """Where background exports write their files (under the data directory)."""
+    return Path(request.app.state.settings.data_dir) / "exports"
+
+
+ExportsDirectory = Annotated[Path, Depends(exports_directory)]
+
+
+def export_runner(request: Request, directory: ExportsDirectory) -> Runner:
+    """Background export jobs bound to the app's database."""
+    return Runner(sessions=request.app.state.sessionmaker.begin, directory=directory)
+
+
+ExportRunner = Annotated[Runner, Depends(export_runner)]

@@ -17,3 +17,7 @@ class PaperUnavailable(NotFound):
 
 class PaperEntryInvalid(Invalid):
     message = "纸质答卷录入有误，请检查后重试。"
+
+
+class ExportExpired(NotFound):
+    message = "这个导出文件已过期或尚未完成，请回到统计页面重新导出。"

@@ -1,4 +1,4 @@
-"""Spreadsheet exports: XLSX (four sheets, write-only so large rosters stream) and CSV (UTF-8 with BOM).
+"""Spreadsheet exports: XLSX (four sheets, streamed by app.reports.xlsx) and CSV (UTF-8 with BOM).
 
 Every text cell passes through `safe_cell`: a cell starting with = + - @ (or a tab / carriage return)
 would be run as a formula by Excel or WPS, so it is prefixed with an apostrophe.
@@ -10,17 +10,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Unit
 from app.core.timeutil import format_local
 from app.quiz.models import Campaign
 from app.reports import people as people_service
-from app.reports import service
+from app.reports import service, xlsx
 from app.reports.items import ItemStats, item_analysis
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,8 +68,8 @@ def person_rows(session: Session, campaign: Campaign, within: Unit | None) -> It
 
 def missing_rows(session: Session, campaign: Campaign, within: Unit | None) -> Iterator[list[Any]]:
     """未参与名单: who the liaison still has to chase, with phone numbers."""
-    for person, unit in people_service.non_participants(session, campaign, within=within):
-        yield [unit.full_name, person.name, person.phone or "", person.title or ""]
+    for unit_name, name, phone, title in people_service.non_participant_rows(session, campaign, within=within):
+        yield [unit_name, name, phone or "", title or ""]
 
 
 def item_rows(items: Iterable[ItemStats]) -> Iterator[list[Any]]:
@@ -90,57 +86,47 @@ def _round(value: float | None) -> float | None:
 
 # --- XLSX -------------------------------------------------------------------------------------------
 
+UNIT_SHEET = xlsx.Sheet(SHEETS["units"], UNIT_HEADER, [28, 11, 11, 9, 11, 11, 9, 9, 9, 10, 9],
+                        percent=frozenset({3, 10}))
+PEOPLE_SHEET = xlsx.Sheet(SHEETS["people"], PEOPLE_HEADER, [28, 10, 14, 10, 9, 9, 9, 9, 17, 11, 13, 36])
+MISSING_SHEET = xlsx.Sheet(SHEETS["missing"], MISSING_HEADER, [32, 10, 14, 12])
+ITEM_SHEET = xlsx.Sheet(SHEETS["items"], ITEM_HEADER, [8, 60, 9, 9, 9, 9, 36, 24], percent=frozenset({4}),
+                        wrap=frozenset({1}))
+PROGRESS_EVERY = 2000  # rows between progress reports
+
+
 def write_xlsx(session: Session, campaign: Campaign, target: IO[bytes] | Path, *, within: Unit | None = None,
                progress: Progress | None = None) -> None:
-    """The four-sheet workbook, written row by row (openpyxl write-only mode)."""
+    """The four-sheet workbook, streamed row by row; `progress(done, total, stage)` counts rows written."""
     report = progress or (lambda done, total, stage: None)
-    wb = Workbook(write_only=True)
-    report(0, 4, "正在汇总各单位数据")
+    report(0, 1, "正在汇总各单位数据")
     summary = service.summarise(session, campaign, within=within)
-    _sheet(wb, SHEETS["units"], UNIT_HEADER, unit_rows(summary), widths=[28, 11, 11, 9, 11, 11, 9, 9, 9, 10, 9],
-           percent={3, 10})
-    report(1, 4, "正在写人员明细")
-    _sheet(wb, SHEETS["people"], PEOPLE_HEADER, person_rows(session, campaign, within),
-           widths=[28, 10, 14, 10, 9, 9, 9, 9, 17, 11, 13, 36])
-    report(2, 4, "正在写未参与名单")
-    _sheet(wb, SHEETS["missing"], MISSING_HEADER, missing_rows(session, campaign, within), widths=[32, 10, 14, 12])
-    report(3, 4, "正在分析题目")
-    _sheet(wb, SHEETS["items"], ITEM_HEADER, item_rows(item_analysis(session, campaign, within=within)),
-           widths=[8, 60, 9, 9, 9, 9, 36, 24], percent={4}, wrap={1})
-    wb.save(target)
-    report(4, 4, "完成")
+    units = list(unit_rows(summary))
+    # Everyone of the view is one line of 人员明细 and the ones who have not taken part one more of 未参与名单;
+    # self-declared people who took part are not on the roster, so the count is an estimate, capped below.
+    total = len(units) + summary.total.roster + summary.total.missing + 1
+    done = 0
 
+    def counted(rows: Iterable[list[Any]], stage: str) -> Iterator[list[Any]]:
+        nonlocal done
+        report(min(done, total - 1), total, stage)
+        for row in rows:
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                report(min(done, total - 1), total, stage)
+            yield [safe_cell(value) for value in row]
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: Iterable[list[Any]], *, widths: list[int],
-           percent: set[int] | None = None, wrap: set[int] | None = None) -> None:
-    ws: WriteOnlyWorksheet = wb.create_sheet(title)
-    for index, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + index)].width = width  # type: ignore[attr-defined]
-    ws.freeze_panes = "A2"
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F3F4F6")
-    head = []
-    for text in header:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font, cell.fill = bold, fill
-        head.append(cell)
-    ws.append(head)
-    percent, wrap = percent or set(), wrap or set()
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        out: list[Any] = []
-        for index, value in enumerate(row):
-            value = safe_cell(value)
-            if index in percent and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "0.0%"
-                out.append(cell)
-            elif index in wrap:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.alignment = wrapped
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
+    book = xlsx.Workbook(target)
+    try:
+        book.write_sheet(UNIT_SHEET, counted(units, "正在写单位汇总"))
+        book.write_sheet(PEOPLE_SHEET, counted(person_rows(session, campaign, within), "正在写人员明细"))
+        book.write_sheet(MISSING_SHEET, counted(missing_rows(session, campaign, within), "正在写未参与名单"))
+        report(min(done, total - 1), total, "正在分析题目")
+        book.write_sheet(ITEM_SHEET, counted(item_rows(item_analysis(session, campaign, within=within)),
+                                             "正在分析题目"))
+    finally:
+        book.close()
+    report(total, total, "完成")
 
 
 # --- CSV --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import questions as qlib
 from app.accounts.models import Unit
 from app.quiz.campaigns import KINDS
 from app.quiz.models import Answer, Attempt, Campaign
-from app.reports.service import counted_filter, gone_people, view_root
+from app.reports.service import counted_filter, filter_root, gone_people, view_root
 
 GROUP_SHARE = 0.27
 BATCH = 500
@@ -135,7 +135,7 @@ def _groups(session: Session, where: ColumnElement[bool]) -> Groups | None:
 
 def item_analysis(session: Session, campaign: Campaign, *, within: Unit | None = None) -> list[ItemStats]:
     """Figures for every question shown in the view's counted attempts, in the bank's kind order."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     where = _base(campaign, root)
     groups = _groups(session, where)
     stats: dict[str, ItemStats] = {}

@@ -8,8 +8,8 @@ from sqlalchemy import Exists, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import Person, Unit
-from app.quiz.models import Attempt, AttemptSource, AttemptStatus, Campaign, StudySession
-from app.reports.service import EPSILON, unit_ids_clause, view_root
+from app.quiz.models import Attempt, AttemptSource, Campaign, StudySession
+from app.reports.service import EPSILON, filter_root, unit_ids_clause, view_root
 
 BATCH = 2000
 
@@ -37,15 +37,17 @@ class PersonRow:
         return self.score is not None
 
 
+# `submitted_at` is set exactly when an attempt is submitted; testing it rather than the status lets
+# both checks below read the (campaign_id, person_id, submitted_at) index alone.
 def _submitted_exists(campaign: Campaign) -> Exists:
     return exists().where(Attempt.campaign_id == campaign.id, Attempt.person_id == Person.id,
-                          Attempt.status == AttemptStatus.SUBMITTED)
+                          Attempt.submitted_at.is_not(None))
 
 
 def non_participants(session: Session, campaign: Campaign, *, within: Unit | None = None,
                      limit: int | None = None) -> list[tuple[Person, Unit]]:
     """Active roster people of the view without a submitted attempt, by unit then name."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     query = (
         select(Person, Unit).join(Unit, Unit.id == Person.unit_id)
         .where(Person.active == true(), Person.self_declared == false(), unit_ids_clause(Person.unit_id, root),
@@ -57,9 +59,23 @@ def non_participants(session: Session, campaign: Campaign, *, within: Unit | Non
     return [(person, unit) for person, unit in session.execute(query)]
 
 
+def non_participant_rows(session: Session, campaign: Campaign, *,
+                         within: Unit | None = None) -> Iterator[tuple[str, str, str | None, str | None]]:
+    """(unit full name, name, phone, title) of the same people, streamed in batches (for exports)."""
+    root = filter_root(session, view_root(session, campaign, within))
+    query = (
+        select(Unit.full_name, Person.name, Person.phone, Person.title).join(Unit, Unit.id == Person.unit_id)
+        .where(Person.active == true(), Person.self_declared == false(), unit_ids_clause(Person.unit_id, root),
+               ~_submitted_exists(campaign))
+        .order_by(Unit.full_name, Person.name, Person.id)
+        .execution_options(yield_per=BATCH)
+    )
+    yield from session.execute(query).tuples()
+
+
 def count_non_participants(session: Session, campaign: Campaign, *, within: Unit | None = None) -> int:
     """How many active roster people of the view have not taken part."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     return int(session.scalar(
         select(func.count()).select_from(Person)
         .where(Person.active == true(), Person.self_declared == false(), unit_ids_clause(Person.unit_id, root),
@@ -73,11 +89,11 @@ def person_rows(session: Session, campaign: Campaign, *, within: Unit | None = N
 
     `fast_only`: only those whose counted result was handed in too fast (提交过快).
     """
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     counted = aliased(Attempt)
     attempts = (
         select(func.count()).where(Attempt.campaign_id == campaign.id, Attempt.person_id == Person.id,
-                                   Attempt.status == AttemptStatus.SUBMITTED)
+                                   Attempt.submitted_at.is_not(None))
         .correlate(Person).scalar_subquery()
     )
     studied = (

@@ -9,8 +9,11 @@ How people and units combine (documented here because every figure depends on it
   what the covering index `(campaign_id, counted, unit_id, score)` serves, so figures never join people.
   People rarely move during a campaign; one who moved after answering counts for the unit where they
   answered, so a rate can exceed 100% only in that case.
-- Deactivated people are out of everything: roster, participants, scores. Their attempts are found
-  from the (few) deactivated people and subtracted, instead of joining every attempt to its person.
+- People who studied (已学习) are credited, like attempts, to the unit at the time of the visit
+  (`StudySession.unit_id`), counted from the `(campaign_id, unit_id, person_id)` index.
+- Deactivated people are out of everything: roster, participants, scores, studied. Their attempts and
+  visits are found from the (few) deactivated people and subtracted, instead of joining every attempt
+  to its person.
 """
 
 from collections import defaultdict
@@ -22,7 +25,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.accounts.models import Person, Unit
-from app.quiz.models import Attempt, AttemptSource, AttemptStatus, Campaign, IdentityMode, StudySession
+from app.quiz.models import Attempt, AttemptSource, Campaign, IdentityMode, StudySession
 from app.reports.exceptions import UnitNotInCampaign
 
 # Scores are stored rounded to 2 decimals; compare against thresholds with this much slack.
@@ -155,6 +158,18 @@ def units_in_view(session: Session, root: Unit | None) -> list[UnitRef]:
     return [UnitRef(*row) for row in session.execute(query)]
 
 
+def filter_root(session: Session, root: Unit | None) -> Unit | None:
+    """The root to restrict queries to: None when the view's subtree holds every unit.
+
+    A campaign usually starts at the county, the top of the whole tree; a filter on all its units
+    would change nothing but the plan (SQLite then reads every attempt row through the unit index).
+    """
+    if root is None:
+        return None
+    outside = session.scalar(select(Unit.id).where(~Unit.tree_path.startswith(root.tree_path)).limit(1))
+    return None if outside is None else root
+
+
 def unit_ids_clause(column: InstrumentedAttribute[int], root: Unit | None) -> ColumnElement[bool]:
     """Restrict a unit id column to the view's subtree (TRUE for the whole campaign)."""
     if root is None:
@@ -165,6 +180,32 @@ def unit_ids_clause(column: InstrumentedAttribute[int], root: Unit | None) -> Co
 def gone_people() -> Select[tuple[int]]:
     """People whose counted attempts must not count as roster participants: deactivated ones."""
     return select(Person.id).where(Person.active == false())
+
+
+UNIT_LIST_LIMIT = 5000  # a view with more units is filtered by a subquery, not a list of values
+GONE_BATCH = 1000  # ids per IN list: small enough for PostgreSQL to look each one up rather than scan
+# The deactivated people's ids in batches, or None to let the database read them from a subquery.
+GoneIds = list[list[int]] | None
+
+
+def gone_batches(session: Session) -> GoneIds:
+    """The deactivated people's ids (from their partial index) in batches, on PostgreSQL; None on SQLite.
+
+    PostgreSQL answers `person_id IN (SELECT … deactivated)` by scanning every attempt or study visit to
+    hash-join them; given the ids as values it looks each one up in the `(campaign_id, person_id, …)`
+    indexes. SQLite does that lookup with the subquery itself, in one statement.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return None
+    ids = list(session.scalars(gone_people().order_by(Person.id)))
+    return [ids[start:start + GONE_BATCH] for start in range(0, len(ids), GONE_BATCH)]
+
+
+def gone_in(column: InstrumentedAttribute[int], gone: GoneIds) -> list[ColumnElement[bool]]:
+    """Conditions that together select the deactivated people's rows by `column` (one query each)."""
+    if gone is None:
+        return [column.in_(gone_people())]
+    return [column.in_(batch) for batch in gone]
 
 
 def counted_filter(campaign: Campaign, root: Unit | None) -> ColumnElement[bool]:
@@ -178,37 +219,24 @@ def summarise(session: Session, campaign: Campaign, *, within: Unit | None = Non
               studied: bool = True) -> Summary:
     """Every figure of every unit in the view, rolled up the tree, and the view's total.
 
-    `studied=False` skips the one figure that needs a join (study sessions to people's units).
+    `studied=False` skips the one figure that is not needed for score-only views (charts, bands).
     """
     root = view_root(session, campaign, within)
     units = units_in_view(session, root)
     rows = {u.id: UnitFigures(unit=u) for u in units}
-    histogram = score_histogram(session, campaign, root)
-    pass_at = campaign.pass_mark - EPSILON
-    overall: dict[float, int] = defaultdict(int)
-    for unit_id, scores in histogram.items():
-        if unit_id not in rows:
-            continue
-        own = rows[unit_id].own
-        for score, n in scores.items():
-            if n <= 0:
-                continue
-            own.participants += n
-            own.score_sum += score * n
-            own.passed += n if score >= pass_at else 0
-            own.lowest = score if own.lowest is None or score < own.lowest else own.lowest
-            own.highest = score if own.highest is None or score > own.highest else own.highest
-            overall[score] += n
+    gone = gone_batches(session)
+    where_root = filter_root(session, root)
+    overall = _add_scores(session, campaign, where_root, rows, gone)
     edges = band_edges(campaign)
     bands = [0] * len(BAND_LABELS)
     for score, n in overall.items():
         bands[_band(score, edges)] += n
-    _add_roster(session, campaign, root, rows)
-    for unit_id, n in fast_counts(session, campaign, root).items():
+    _add_roster(session, campaign, where_root, rows)
+    for unit_id, n in fast_counts(session, campaign, where_root).items():
         if unit_id in rows:
             rows[unit_id].own.fast = n
     if studied:
-        _add_studied(session, campaign, root, rows)
+        _add_studied(session, campaign, where_root, rows, gone)
     top = _roll_up(rows, root)
     total = Figures()
     for row in top:
@@ -225,7 +253,45 @@ def summarise(session: Session, campaign: Campaign, *, within: Unit | None = Non
                           for i, label in enumerate(BAND_LABELS)])
 
 
-def score_histogram(session: Session, campaign: Campaign, root: Unit | None) -> dict[int, dict[float, int]]:
+def _add_scores(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures],
+                gone: GoneIds) -> dict[float, int]:
+    """Fill each unit's own participants, score sum, passes, highest and lowest; the view's score counts.
+
+    Folds the (unit, score) histogram in one pass: a unit has a few dozen distinct scores, so a million
+    attempts are some tens of thousands of histogram rows. Per-unit COUNT/SUM/MIN/MAX in SQL would return
+    fewer rows but cost SQLite more (a CASE per attempt for passes and bands) and could not take the
+    deactivated people's attempts back out of MIN and MAX; the histogram can.
+    """
+    histogram = score_histogram(session, campaign, root, gone)
+    pass_at = campaign.pass_mark - EPSILON
+    overall: dict[float, int] = defaultdict(int)
+    for unit_id, scores in histogram.items():
+        row = rows.get(unit_id)
+        if row is None:
+            continue
+        participants = passed = 0
+        score_sum = 0.0
+        lowest = highest = None
+        for score, n in scores.items():
+            if n <= 0:
+                continue
+            participants += n
+            score_sum += score * n
+            if score >= pass_at:
+                passed += n
+            if lowest is None or score < lowest:
+                lowest = score
+            if highest is None or score > highest:
+                highest = score
+            overall[score] += n
+        own = row.own
+        own.participants, own.score_sum, own.passed, own.lowest, own.highest = (
+            participants, score_sum, passed, lowest, highest)
+    return overall
+
+
+def score_histogram(session: Session, campaign: Campaign, root: Unit | None,
+                    gone: GoneIds) -> dict[int, dict[float, int]]:
     """How many counted attempts of active people scored each score, per attempt unit.
 
     Read in index order from `(campaign_id, counted, unit_id, score)` with no join; the counted
@@ -238,19 +304,26 @@ def score_histogram(session: Session, campaign: Campaign, root: Unit | None) -> 
         .where(counted_filter(campaign, root), Attempt.score.is_not(None))
         .group_by(Attempt.unit_id, Attempt.score)
     ).all():
-        histogram[unit_id][float(score)] = int(n)
-    for unit_id, score in gone_attempts(session, campaign, root):
-        if score in histogram.get(unit_id, {}):
+        histogram[unit_id][float(score)] = n
+    for unit_id, score in gone_attempts(session, campaign, gone):
+        if score in histogram.get(unit_id, {}):  # units outside the view are not in the histogram
             histogram[unit_id][score] -= 1
     return histogram
 
 
-def gone_attempts(session: Session, campaign: Campaign, root: Unit | None) -> list[tuple[int, float]]:
-    """(unit id, score) of the counted attempts of deactivated people."""
-    return [(unit_id, float(score)) for unit_id, score in session.execute(
-        select(Attempt.unit_id, Attempt.score)
-        .where(counted_filter(campaign, root), Attempt.person_id.in_(gone_people()))
-    ) if score is not None]
+def gone_attempts(session: Session, campaign: Campaign, gone: GoneIds) -> list[tuple[int, float]]:
+    """(unit id, score) of the counted attempts of deactivated people, in every unit.
+
+    Found from the people (see gone_batches). The view's units are left to the caller: asked for both,
+    SQLite probes every (unit, person) pair of the two lists.
+    """
+    found: list[tuple[int, float]] = []
+    for clause in gone_in(Attempt.person_id, gone):
+        found.extend((unit_id, float(score)) for unit_id, score in session.connection().execute(
+            select(Attempt.unit_id, Attempt.score)
+            .where(Attempt.campaign_id == campaign.id, Attempt.counted == true(), clause)
+        ) if score is not None)
+    return found
 
 
 def fast_counts(session: Session, campaign: Campaign, root: Unit | None) -> dict[int, int]:
@@ -305,16 +378,29 @@ def _add_roster(session: Session, campaign: Campaign, root: Unit | None, rows: d
             rows[unit_id].own.roster += int(n)
 
 
-def _add_studied(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures]) -> None:
-    for unit_id, n in session.execute(
-        select(Person.unit_id, func.count(func.distinct(StudySession.person_id)))
-        .join(Person, Person.id == StudySession.person_id)
-        .where(StudySession.campaign_id == campaign.id, Person.active == true(),
-               unit_ids_clause(Person.unit_id, root))
-        .group_by(Person.unit_id)
+def _add_studied(session: Session, campaign: Campaign, root: Unit | None, rows: dict[int, UnitFigures],
+                 gone: GoneIds) -> None:
+    """Active people who opened the study page, credited to their unit at the time of the visit.
+
+    Counted from the `(campaign_id, unit_id, person_id)` index; deactivated people (few) are then taken
+    out, as for scores. Someone who studied in two units (they moved) counts once in each.
+    """
+    connection = session.connection()
+    for unit_id, n in connection.execute(
+        select(StudySession.unit_id, func.count(func.distinct(StudySession.person_id)))
+        .where(StudySession.campaign_id == campaign.id, unit_ids_clause(StudySession.unit_id, root))
+        .group_by(StudySession.unit_id)
     ):
         if unit_id in rows:
             rows[unit_id].own.studied = int(n)
+    # From the people, in every unit, as for scores (see gone_attempts).
+    for clause in gone_in(StudySession.person_id, gone):
+        for unit_id, _person_id in connection.execute(
+            select(StudySession.unit_id, StudySession.person_id).distinct()
+            .where(StudySession.campaign_id == campaign.id, clause)
+        ):
+            if unit_id in rows:
+                rows[unit_id].own.studied -= 1
 
 
 def _roll_up(rows: dict[int, UnitFigures], root: Unit | None) -> list[UnitFigures]:
@@ -344,22 +430,46 @@ def score_bands(session: Session, campaign: Campaign, *, within: Unit | None = N
 def daily_participation(session: Session, campaign: Campaign, *,
                         within: Unit | None = None) -> list[tuple[date, int, int]]:
     """(China date, people taking part for the first time that day, running total), by day."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
+    in_view = unit_ids_clause(Attempt.unit_id, root)
+    if root is not None and session.get_bind().dialect.name == "postgresql":
+        # The view's units as values: PostgreSQL then reads a town's attempts through the unit index
+        # instead of scanning the campaign's (with a subquery it cannot tell how few they are). SQLite
+        # does better with the subquery (with values it walks the whole campaign's person index).
+        ids = list(session.scalars(select(Unit.id).where(Unit.tree_path.startswith(root.tree_path))))
+        if len(ids) <= UNIT_LIST_LIMIT:
+            in_view = Attempt.unit_id.in_(ids)
+    counts = _first_days(session, campaign, in_view)
+    # Deactivated people (few) are taken out afterwards rather than tested on every attempt.
+    for clause in gone_in(Attempt.person_id, gone_batches(session)):
+        for day, n in _first_days(session, campaign, in_view, clause).items():
+            counts[day] -= n
+    result: list[tuple[date, int, int]] = []
+    running = 0
+    for day in sorted(counts):
+        if counts[day] > 0:
+            running += counts[day]
+            result.append((day, counts[day], running))
+    return result
+
+
+def _first_days(session: Session, campaign: Campaign, *where: ColumnElement[bool]) -> dict[date, int]:
+    """How many people of the view first submitted on each China date.
+
+    `submitted_at` is set exactly when an attempt is submitted, so it alone marks submitted attempts and
+    the per-person minimum is read from the `(campaign_id, person_id, submitted_at)` index alone.
+    """
     first = (
         select(func.min(Attempt.submitted_at).label("first_at"))
-        .where(Attempt.campaign_id == campaign.id, Attempt.status == AttemptStatus.SUBMITTED,
-               Attempt.submitted_at.is_not(None), unit_ids_clause(Attempt.unit_id, root),
-               Attempt.person_id.not_in(gone_people()))
+        .where(Attempt.campaign_id == campaign.id, Attempt.submitted_at.is_not(None), *where)
         .group_by(Attempt.person_id)
         .subquery()
     )
     day = china_day(session, first.c.first_at)
-    result: list[tuple[date, int, int]] = []
-    running = 0
-    for value, n in session.execute(select(day, func.count()).group_by(day).order_by(day)):
-        running += int(n)
-        result.append((_as_date(value), int(n), running))
-    return result
+    counts: dict[date, int] = defaultdict(int)
+    for value, n in session.connection().execute(select(day, func.count()).group_by(day)):
+        counts[_as_date(value)] += int(n)
+    return counts
 
 
 def china_day(session: Session, column: ColumnElement[object]) -> ColumnElement[object]:
@@ -406,7 +516,7 @@ def flatten(rows: Sequence[UnitFigures]) -> list[UnitFigures]:
 
 def paper_participants(session: Session, campaign: Campaign, *, within: Unit | None = None) -> int:
     """How many participants of the view were counted from a paper quiz (纸质)."""
-    root = view_root(session, campaign, within)
+    root = filter_root(session, view_root(session, campaign, within))
     return int(session.scalar(
         select(func.count()).select_from(Attempt)
         .where(counted_filter(campaign, root), Attempt.source == AttemptSource.PAPER,

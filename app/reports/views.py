@@ -6,6 +6,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
@@ -19,10 +20,10 @@ from app.db.session import SessionDep
 from app.quiz import scoring
 from app.quiz import service as quiz_service
 from app.quiz.models import Attempt, AttemptSource, Campaign
-from app.reports import charts, exports, paper, service
+from app.reports import charts, exports, jobs, paper, service
 from app.reports import people as people_service
 from app.reports.brief import write_brief
-from app.reports.dependencies import CampaignDep, FormLists, PersonDep, ViewUnit
+from app.reports.dependencies import CampaignDep, ExportRunner, ExportsDirectory, FormLists, PersonDep, ViewUnit
 from app.reports.exceptions import UnknownExport
 from app.reports.items import item_analysis
 
@@ -68,6 +69,8 @@ def _dashboard(request: Request, session: SessionDep, scope: ScopeDep, campaign:
         "unit_query": {"unit": summary.root.id} if summary.root else {},
         "status_labels": STATUS_LABELS, "now_label": format_local(utc_now()),
         "min_seconds": quiz_service.MIN_SECONDS_PER_QUESTION,
+        # A big view's workbook is written in the background with a progress page (see app.reports.jobs).
+        "export_in_background": summary.total.roster > jobs.DIRECT_LIMIT,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -113,14 +116,14 @@ def people_page(request: Request, session: SessionDep, scope: ScopeDep, campaign
 @router.get("/{campaign_id}/charts/{chart}.svg", name="reports:chart")
 def chart(session: SessionDep, campaign: CampaignDep, unit: ViewUnit, chart: str) -> Response:
     if chart == "participation":
-        summary = service.summarise(session, campaign, within=unit)
+        summary = service.summarise(session, campaign, within=unit, studied=False)
         rows = tuple((r.unit.name, r.total.rate) for r in summary.top if r.total.rate is not None)
         body = charts.participation_chart(rows, service.TARGET_RATE)
     elif chart == "distribution":
         bands = service.score_bands(session, campaign, within=unit)
         body = charts.distribution_chart(tuple((b.label, b.count) for b in bands))
     elif chart == "daily":
-        roster = service.summarise(session, campaign, within=unit).total.roster
+        roster = service.summarise(session, campaign, within=unit, studied=False).total.roster
         body = charts.daily_chart(tuple(service.daily_participation(session, campaign, within=unit)), roster)
     else:
         raise UnknownExport("没有这个图表。")
@@ -163,6 +166,45 @@ def export_xlsx(session: SessionDep, campaign: CampaignDep, unit: ViewUnit) -> R
     root = service.view_root(session, campaign, unit)
     return _export(XLSX, _filename(campaign, root, "统计", "xlsx"),
                    lambda handle: exports.write_xlsx(session, campaign, handle, within=unit))
+
+
+@router.post("/{campaign_id}/exports", name="reports:export_start")
+def export_start(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep, unit: ViewUnit,
+                 runner: ExportRunner, directory: ExportsDirectory) -> Response:
+    root = service.view_root(session, campaign, unit)
+    jobs.clean_exports(directory)
+    job = jobs.create_export_job(session, campaign=campaign, unit=unit, actor=scope.user,
+                                 filename=_filename(campaign, root, "统计", "xlsx"))
+    # The job reads on its own connection, so it must find its row committed.
+    session.commit()
+    runner.start(job.id)
+    return RedirectResponse(request.url_for("reports:export_job", campaign_id=campaign.id, job_id=job.id),
+                            status_code=303)
+
+
+@router.get("/{campaign_id}/exports/{job_id}", name="reports:export_job")
+def export_job(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep,
+               job_id: int) -> Response:
+    job = jobs.get_export_job(session, job_id, campaign=campaign, user=scope.user)
+    unit = session.get(Unit, job.result["unit_id"]) if job.result.get("unit_id") else None
+    state = jobs.export_state(job)
+    return render(request, "reports/export_job.html", {
+        "scope": scope, "nav": "reports", "campaign": campaign, "unit": unit, "job": job, "state": state,
+        "running": state["status"] in ("pending", "running"),
+    })
+
+
+@router.get("/{campaign_id}/exports/{job_id}/status", name="reports:export_job_status")
+def export_job_status(session: SessionDep, scope: ScopeDep, campaign: CampaignDep, job_id: int) -> Response:
+    return JSONResponse(jobs.export_state(jobs.get_export_job(session, job_id, campaign=campaign, user=scope.user)))
+
+
+@router.get("/{campaign_id}/exports/{job_id}/file", name="reports:export_file")
+def export_file(session: SessionDep, scope: ScopeDep, campaign: CampaignDep, job_id: int,
+                directory: ExportsDirectory) -> Response:
+    job = jobs.get_export_job(session, job_id, campaign=campaign, user=scope.user)
+    return FileResponse(jobs.export_file(directory, job), media_type=XLSX,
+                        headers=_attachment(str(job.result["filename"])))
 
 
 @router.get("/{campaign_id}/export.csv", name="reports:export_csv")

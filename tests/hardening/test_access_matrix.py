@@ -31,6 +31,9 @@ GUARDS = {
     "reports:campaign": LIST_SCOPED, "reports:items": LIST_SCOPED, "reports:people": LIST_SCOPED,
     "reports:chart": LIST_SCOPED, "reports:export_xlsx": LIST_SCOPED, "reports:export_csv": LIST_SCOPED,
     "reports:export_docx": LIST_SCOPED,
+    # Background exports: started for a unit of the caller's scope; a job is seen only by who started it.
+    "reports:export_start": LIST_SCOPED, "reports:export_job": LIST_SCOPED, "reports:export_job_status": LIST_SCOPED,
+    "reports:export_file": LIST_SCOPED,
     "admin:unit": PATH_SCOPED, "admin:person_active": PATH_SCOPED, "reports:unit": PATH_SCOPED,
     "reports:paper": PATH_SCOPED, "reports:paper_file": PATH_SCOPED, "reports:paper_entry": PATH_SCOPED,
     "reports:paper_record": PATH_SCOPED,
@@ -48,7 +51,7 @@ GUARDS = {
 }
 # Filtered pages that take ?unit=: pointing it at town B is refused for the other town's liaison.
 UNIT_QUERY = {"reports:items", "reports:people", "reports:chart", "reports:export_xlsx", "reports:export_csv",
-              "reports:export_docx"}
+              "reports:export_docx", "reports:export_start"}
 
 
 def _dependency_names(dependant: Any, found: set[str]) -> set[str]:

@@ -91,7 +91,7 @@ def test_someone_elses_study_visit_is_refused(client: TestClient, session: Sessi
                                               employee: Person, county: Unit) -> None:
     campaign = make_campaign()
     other = factories.person(session, county, name="李四")
-    theirs = StudySession(campaign_id=campaign.id, person_id=other.id)
+    theirs = StudySession(campaign_id=campaign.id, person_id=other.id, unit_id=other.unit_id)
     session.add(theirs)
     session.flush()
     identify(client, campaign, unit_id=county.id, name="张建国", code="1001")

@@ -106,8 +106,9 @@ def build(session: Session, policy: ScorePolicy = ScorePolicy.BEST) -> World:
     submit(s, c, people["C3"], 95, at("2026-03-01T01:00"))
     submit(s, c, people["C3"], 40, at("2026-03-04T01:00"))
     for name in ("A1", "B1", "C4", "B2"):
-        s.add(StudySession(campaign_id=c.id, person_id=people[name].id, seconds=120))
-    s.add(StudySession(campaign_id=c.id, person_id=people["A1"].id, seconds=60))  # a second visit
+        s.add(StudySession(campaign_id=c.id, person_id=people[name].id, unit_id=people[name].unit_id, seconds=120))
+    s.add(StudySession(campaign_id=c.id, person_id=people["A1"].id, unit_id=people["A1"].unit_id,
+                       seconds=60))  # a second visit
     for name in ("B2", "C5"):
         people[name].active = False
         people[name].deactivated_at = utc_now()

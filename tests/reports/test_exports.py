@@ -56,4 +56,9 @@ def test_xlsx_progress_is_reported_stage_by_stage(session: Session) -> None:
     campaign = fixture.campaign(session)
     seen: list[tuple[int, int, str]] = []
     exports.write_xlsx(session, campaign, io.BytesIO(), progress=lambda d, t, s: seen.append((d, t, s)))
-    assert [d for d, _, _ in seen] == [0, 1, 2, 3, 4] and seen[-1][2] == "完成"
+    stages = list(dict.fromkeys(stage for _, _, stage in seen))
+    assert stages == ["正在汇总各单位数据", "正在写单位汇总", "正在写人员明细", "正在写未参与名单", "正在分析题目",
+                      "完成"]
+    done = [d for d, _, _ in seen]
+    assert done == sorted(done) and all(d < t for d, t, _ in seen[:-1])
+    assert seen[-1][0] == seen[-1][1]
