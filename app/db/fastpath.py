@@ -9,7 +9,9 @@ durable, and 64 phones saving at once cost one commit instead of 64.
 """
 
 import asyncio
+import fcntl
 import logging
+import os
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -64,6 +66,7 @@ class PooledFastPath(FastPath):
         self._writer_engine = engine.execution_options(sqlite_immediate=True)
         # None wakes the thread up (to notice it is closed).
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._between_processes = _ProcessLock.for_engine(engine)
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
         self._closed = False
@@ -152,14 +155,18 @@ class PooledFastPath(FastPath):
 
     def _give_turn(self, turn: _Job) -> None:
         assert turn.released is not None
-        if turn.released.is_set() or not _deliver(turn, result=None):
+        if turn.released.is_set():
             return
-        if not turn.released.wait(timeout=TURN_SECONDS):
-            log.error("a writing request held the database for more than %s s; the writer goes on", TURN_SECONDS)
+        with self._between_processes:
+            if not _deliver(turn, result=None):
+                return
+            if not turn.released.wait(timeout=TURN_SECONDS):
+                log.error("a writing request held the database for more than %s s; the writer goes on",
+                          TURN_SECONDS)
 
     def _commit(self, batch: list[_Job]) -> None:
         try:
-            with self._writer_engine.connect() as connection, connection.begin():
+            with self._between_processes, self._writer_engine.connect() as connection, connection.begin():
                 results = [job.work(connection) for job in batch if job.work is not None]
         except Exception as exc:
             if len(batch) == 1:
@@ -171,6 +178,36 @@ class PooledFastPath(FastPath):
             return
         for job, result in zip(batch, results, strict=True):
             _deliver(job, result=result)
+
+
+class _ProcessLock:
+    """An exclusive lock on a file beside the SQLite database, shared by the app's processes.
+
+    Two processes' writers waiting for each other in SQLite's busy handler sleep in growing steps (up to
+    100 ms a time) and wake late: with two processes a save's p99 was seconds. Waiting on a file lock,
+    the kernel wakes the next writer the moment the other one lets go. A no-op without a database file.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> "_ProcessLock":
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        return cls(f"{database}-writer" if database and database != ":memory:" else None)
+
+    def __enter__(self) -> None:
+        # Opened for each hold (the writer thread is its only user): nothing is left open by apps never closed.
+        if self._path is not None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
 
 
 def _deliver(job: _Job, *, result: Any = None, error: BaseException | None = None) -> bool:

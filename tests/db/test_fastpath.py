@@ -140,3 +140,35 @@ def test_writing_while_holding_the_turn_is_refused_instead_of_deadlocking(scratc
     finally:
         fast.close()
     assert _count(scratch) == 0
+
+
+def test_two_processes_writers_take_turns_on_the_database_file(scratch: Engine) -> None:
+    if scratch.dialect.name != "sqlite":
+        pytest.skip("the lock between processes is SQLite's (PostgreSQL has writers of its own)")
+    # Two app processes: each has its own writer; a lock on a file beside the database orders them.
+    first, second = PooledFastPath(scratch), PooledFastPath(scratch)
+    order: list[str] = []
+
+    async def session_request_in_first() -> None:
+        async with first.exclusive():
+            order.append("first's turn begins")
+            await asyncio.sleep(0.3)
+            order.append("first's turn ends")
+
+    async def autosave_in_second() -> None:
+        await asyncio.sleep(0.05)
+
+        def work(connection: Connection) -> None:
+            order.append("second's batch written")
+
+        await second.write(work)
+
+    async def main() -> None:
+        await asyncio.gather(session_request_in_first(), autosave_in_second())
+
+    try:
+        asyncio.run(main())
+    finally:
+        first.close()
+        second.close()
+    assert order == ["first's turn begins", "first's turn ends", "second's batch written"]
