@@ -71,20 +71,10 @@ def run_generation(sessions: Sessions, job_id: int) -> None:
             job.status, job.stage = JobStatus.RUNNING, "读取报告"
     except Exception:
         log.exception("generation job %s could not start", job_id)
-        _fail(sessions, job_id, UNEXPECTED)
+        fail_job(sessions, job_id, UNEXPECTED)
         return
 
-    last = 0.0
-
-    def progress(done: int, total: int, stage: str) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last < PROGRESS_INTERVAL_SECONDS and done < total:
-            return
-        last = now
-        with sessions() as s:
-            s.execute(update(Job).where(Job.id == job_id).values(done=done, total=total, stage=stage[:200]))
-
+    progress = progress_recorder(sessions, job_id)
     try:
         result = qlib.generate(text, title=title, seed=seed, progress=progress)
         if not result.bank.questions:
@@ -103,13 +93,36 @@ def run_generation(sessions: Sessions, job_id: int) -> None:
             job.result = {**job.result, "bank_id": bank.id, "summary": result.stats.summary(),
                           "questions": len(result.bank.questions)}
     except qlib.QuestionsError as exc:
-        _fail(sessions, job_id, exc.message)
+        fail_job(sessions, job_id, exc.message)
     except Exception:
         log.exception("generation job %s failed", job_id)
-        _fail(sessions, job_id, UNEXPECTED)
+        fail_job(sessions, job_id, UNEXPECTED)
 
 
-def _fail(sessions: Sessions, job_id: int, message: str) -> None:
-    with sessions() as session:
-        session.execute(update(Job).where(Job.id == job_id).values(
-            status=JobStatus.FAILED, error=message, stage="失败", finished_at=utc_now()))
+def progress_recorder(sessions: Sessions, job_id: int) -> Callable[[int, int, str], None]:
+    """A progress callback for a job's worker thread that writes at most every PROGRESS_INTERVAL_SECONDS."""
+    last = 0.0
+
+    def progress(done: int, total: int, stage: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < PROGRESS_INTERVAL_SECONDS and done < total:
+            return
+        last = now
+        with sessions() as s:
+            s.execute(update(Job).where(Job.id == job_id).values(done=done, total=total, stage=stage[:200]))
+
+    return progress
+
+
+def fail_job(sessions: Sessions, job_id: int, message: str) -> None:
+    """Mark a job failed with the message its page shows; never raises (the worker thread must end quietly).
+
+    If even that write fails, the job stays "running" and the log says why.
+    """
+    try:
+        with sessions() as session:
+            session.execute(update(Job).where(Job.id == job_id).values(
+                status=JobStatus.FAILED, error=message, stage="失败", finished_at=utc_now()))
+    except Exception:
+        log.exception("job %s could not be marked failed", job_id)

@@ -15,11 +15,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import AdminUser, Job, JobStatus, Unit
-from app.banks.jobs import PROGRESS_INTERVAL_SECONDS, JobNotFound, Sessions
+from app.banks.jobs import JobNotFound, Sessions, fail_job, progress_recorder
 from app.core.exceptions import AppError
 from app.core.timeutil import utc_now
 from app.quiz.campaigns import get_campaign
@@ -109,20 +108,10 @@ def run_export(sessions: Sessions, job_id: int, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
     except Exception:
         log.exception("export job %s could not start", job_id)
-        _fail(sessions, job_id, UNEXPECTED)
+        fail_job(sessions, job_id, UNEXPECTED)
         return
 
-    last = 0.0
-
-    def progress(done: int, total: int, stage: str) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last < PROGRESS_INTERVAL_SECONDS and done < total:
-            return
-        last = now
-        with sessions() as s:
-            s.execute(update(Job).where(Job.id == job_id).values(done=done, total=total, stage=stage[:200]))
-
+    progress = progress_recorder(sessions, job_id)
     final = directory / str(spec["file"])
     partial = final.with_suffix(".part")
     try:
@@ -137,18 +126,9 @@ def run_export(sessions: Sessions, job_id: int, directory: Path) -> None:
             job.status, job.stage, job.finished_at = JobStatus.DONE, "完成", utc_now()
             job.done = job.total = max(job.total, 1)
     except AppError as exc:
-        _fail(sessions, job_id, exc.message)
+        fail_job(sessions, job_id, exc.message)
     except Exception:
         log.exception("export job %s failed", job_id)
-        _fail(sessions, job_id, UNEXPECTED)
+        fail_job(sessions, job_id, UNEXPECTED)
     finally:
         partial.unlink(missing_ok=True)
-
-
-def _fail(sessions: Sessions, job_id: int, message: str) -> None:
-    try:
-        with sessions() as session:
-            session.execute(update(Job).where(Job.id == job_id).values(
-                status=JobStatus.FAILED, error=message, stage="失败", finished_at=utc_now()))
-    except Exception:  # the thread must end quietly; the job then stays "running" and the log says why
-        log.exception("export job %s could not be marked failed", job_id)

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from app.accounts.models import Job, JobStatus, Role
+from app.banks import jobs as bank_jobs
 from app.banks.jobs import Sessions
 from app.reports import exports, jobs
 from app.reports.dependencies import export_runner, exports_directory
@@ -171,7 +172,7 @@ def test_progress_is_written_to_the_job_as_rows_are_written(session: Session, wo
         session.refresh(refreshed)
         seen.append((refreshed.done, refreshed.total, refreshed.stage))
 
-    monkeypatch.setattr(jobs, "PROGRESS_INTERVAL_SECONDS", 0)
+    monkeypatch.setattr(bank_jobs, "PROGRESS_INTERVAL_SECONDS", 0)
     monkeypatch.setattr(exports, "PROGRESS_EVERY", 1)
     sessions: Sessions = joined
     jobs.run_export(sessions, job.id, tmp_path)
