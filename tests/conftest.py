@@ -90,6 +90,20 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of its own for an app served in another thread or process, which commits for real:
+    a SQLite file, or a schema of its own on the test PostgreSQL (skipped without one)."""
+    from tests.hardening.faults import isolated_url
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ceyice.db'}"
+    url = os.environ.get("CEYICE_TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only (set CEYICE_TEST_DATABASE_URL)")
+    return isolated_url(url)
+
+
 @pytest.fixture
 def shared_dir() -> Path:
     """../shared beside the repository; tests that need it skip cleanly without it."""

@@ -79,13 +79,18 @@ def identified_person(person: MaybePerson) -> Person:
 IdentifiedPerson = Annotated[Person, Depends(identified_person)]
 
 
-def _owned_attempt(token: str, request: Request, session: SessionDep) -> Attempt:
-    attempt = service.get_attempt_by_token(session, token)
-    person_id = identified_person_id(request, attempt.campaign_id)
+def check_owner(request: Request, *, campaign_id: int, owner_id: int) -> None:
+    """Refuse anyone but the identified owner of an attempt (the one ownership check of every attempt route)."""
+    person_id = identified_person_id(request, campaign_id)
     if person_id is None:
         raise NotIdentified()
-    if person_id != attempt.person_id:
+    if person_id != owner_id:
         raise NotYourAttempt()
+
+
+def _owned_attempt(token: str, request: Request, session: SessionDep) -> Attempt:
+    attempt = service.get_attempt_by_token(session, token)
+    check_owner(request, campaign_id=attempt.campaign_id, owner_id=attempt.person_id)
     return attempt
 
 
@@ -121,11 +126,7 @@ async def live_attempt(token: str, request: Request, fast: FastPathDep) -> live.
     facts = await attempt_facts(request, fast, token)
     if facts is None:
         raise AttemptNotFound()
-    person_id = identified_person_id(request, facts.campaign_id)
-    if person_id is None:
-        raise NotIdentified()
-    if person_id != facts.person_id:
-        raise NotYourAttempt()
+    check_owner(request, campaign_id=facts.campaign_id, owner_id=facts.person_id)
     return facts
 
 

@@ -16,14 +16,12 @@ A hang detector, not a timing test: the only bound is a generous one that a dead
 """
 
 import asyncio
-import os
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import anyio.to_thread
 import httpx
-import pytest
 from sqlalchemy import select, update
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -32,7 +30,7 @@ from app.core.timeutil import utc_now
 from app.db.session import make_engine, make_sessionmaker
 from app.main import create_app
 from app.quiz.models import Attempt, AttemptStatus
-from tests.hardening.faults import isolated_url, prepare_database
+from tests.hardening.faults import prepare_database
 from tests.hardening.seed import Employee, Seeded
 from tests.support.browser import serve
 
@@ -52,16 +50,6 @@ class FewThreads:
             # The limiter belongs to the server's event loop: set it there, before the first request.
             anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
         await self.app(scope, receive, send)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ceyice.db'}"
-    url = os.environ.get("CEYICE_TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only (set CEYICE_TEST_DATABASE_URL)")
-    return isolated_url(url)  # its own schema: the served app commits for real
 
 
 def tiny_app(url: str, data_dir: Path) -> ASGIApp:

@@ -5,24 +5,11 @@ SQLite always and on PostgreSQL when CEYICE_TEST_DATABASE_URL points at one (in 
 """
 
 import asyncio
-import os
 from pathlib import Path
 
-import pytest
-
-from tests.hardening.faults import Crowd, Server, isolated_url, kill_schedule, prepare_database, verify
+from tests.hardening.faults import Crowd, Server, kill_schedule, prepare_database, verify
 
 PEOPLE = 40
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ceyice.db'}"
-    url = os.environ.get("CEYICE_TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only (set CEYICE_TEST_DATABASE_URL)")
-    return isolated_url(url)
 
 
 def test_every_acknowledged_answer_survives_a_sigkill_mid_run(database_url: str, tmp_path: Path) -> None:
