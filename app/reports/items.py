@@ -19,7 +19,7 @@ import questions as qlib
 from app.accounts.models import Unit
 from app.quiz.campaigns import KINDS
 from app.quiz.models import Answer, Attempt, Campaign
-from app.reports.service import counted_filter, filter_root, gone_people, view_root
+from app.reports.scope import counted_filter, filter_root, gone_people, view_root
 
 GROUP_SHARE = 0.27
 BATCH = 500

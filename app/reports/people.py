@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import Person, Unit
 from app.quiz.models import Attempt, AttemptSource, Campaign, StudySession
-from app.reports.service import EPSILON, filter_root, unit_ids_clause, view_root
+from app.reports.scope import filter_root, unit_ids_clause, view_root
+from app.reports.service import EPSILON
 
 BATCH = 2000
 

@@ -22,6 +22,7 @@ from app.quiz import service as quiz_service
 from app.quiz.models import Attempt, AttemptSource, Campaign
 from app.reports import charts, exports, jobs, paper, service
 from app.reports import people as people_service
+from app.reports import scope as view_scope
 from app.reports.brief import write_brief
 from app.reports.dependencies import CampaignDep, ExportRunner, ExportsDirectory, FormLists, PersonDep, ViewUnit
 from app.reports.exceptions import UnknownExport
@@ -87,7 +88,7 @@ def _breadcrumbs(session: SessionDep, scope: ScopeDep, unit: Unit | None) -> lis
 @router.get("/{campaign_id}/items", name="reports:items")
 def items_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep,
                unit: ViewUnit) -> Response:
-    root = service.view_root(session, campaign, unit)
+    root = view_scope.view_root(session, campaign, unit)
     items = item_analysis(session, campaign, within=unit)
     return render(request, "reports/items.html", {
         "scope": scope, "nav": "reports", "campaign": campaign, "unit": root, "items": items,
@@ -100,7 +101,7 @@ def items_page(request: Request, session: SessionDep, scope: ScopeDep, campaign:
 def people_page(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep, unit: ViewUnit,
                 show: str = "all") -> Response:
     """Everyone of the view with their counted result; `show=fast` keeps those who handed in too fast."""
-    root = service.view_root(session, campaign, unit)
+    root = view_scope.view_root(session, campaign, unit)
     fast_only = show == "fast"
     rows = list(people_service.person_rows(session, campaign, within=unit, fast_only=fast_only,
                                            limit=PEOPLE_SHOWN + 1))
@@ -163,7 +164,7 @@ def _export(media_type: str, name: str, write: Callable[[IO[bytes]], object]) ->
 
 @router.get("/{campaign_id}/export.xlsx", name="reports:export_xlsx")
 def export_xlsx(session: SessionDep, campaign: CampaignDep, unit: ViewUnit) -> Response:
-    root = service.view_root(session, campaign, unit)
+    root = view_scope.view_root(session, campaign, unit)
     return _export(XLSX, _filename(campaign, root, "统计", "xlsx"),
                    lambda handle: exports.write_xlsx(session, campaign, handle, within=unit))
 
@@ -171,7 +172,7 @@ def export_xlsx(session: SessionDep, campaign: CampaignDep, unit: ViewUnit) -> R
 @router.post("/{campaign_id}/exports", name="reports:export_start")
 def export_start(request: Request, session: SessionDep, scope: ScopeDep, campaign: CampaignDep, unit: ViewUnit,
                  runner: ExportRunner, directory: ExportsDirectory) -> Response:
-    root = service.view_root(session, campaign, unit)
+    root = view_scope.view_root(session, campaign, unit)
     jobs.clean_exports(directory)
     job = jobs.create_export_job(session, campaign=campaign, unit=unit, actor=scope.user,
                                  filename=_filename(campaign, root, "统计", "xlsx"))
@@ -211,7 +212,7 @@ def export_file(session: SessionDep, scope: ScopeDep, campaign: CampaignDep, job
 def export_csv(session: SessionDep, campaign: CampaignDep, unit: ViewUnit, sheet: str = "people") -> Response:
     if sheet not in exports.SHEETS:
         raise UnknownExport()
-    root = service.view_root(session, campaign, unit)
+    root = view_scope.view_root(session, campaign, unit)
     header, rows = exports.csv_rows(session, campaign, sheet, unit)
     return _export("text/csv; charset=utf-8", _filename(campaign, root, exports.SHEETS[sheet], "csv"),
                    lambda handle: handle.writelines(exports.stream_csv(header, rows)))
@@ -219,7 +220,7 @@ def export_csv(session: SessionDep, campaign: CampaignDep, unit: ViewUnit, sheet
 
 @router.get("/{campaign_id}/brief.docx", name="reports:export_docx")
 def export_docx(session: SessionDep, campaign: CampaignDep, unit: ViewUnit) -> Response:
-    root = service.view_root(session, campaign, unit)
+    root = view_scope.view_root(session, campaign, unit)
     return _export(DOCX, _filename(campaign, root, "答题简要情况", "docx"),
                    lambda handle: write_brief(session, campaign, handle, within=unit))
 
